@@ -1,0 +1,20 @@
+namespace Tessera.Storage;
+
+/// <summary>The control plane of databases: which databases a tenant has, and their counters.</summary>
+public interface IDatabaseCatalog
+{
+    Task<DatabaseRecord?> GetAsync(string tenant, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates the database; returns null when one with that name already exists in the tenant.</summary>
+    Task<DatabaseRecord?> CreateAsync(string tenant, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the database and every row of its data; false when it did not exist.</summary>
+    Task<bool> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Names of the tenant's databases in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListAsync(string tenant, CancellationToken cancellationToken = default);
+
+    Task SetRevsLimitAsync(long database, int revsLimit, CancellationToken cancellationToken = default);
+
+    Task SetSecurityAsync(long database, string securityJson, CancellationToken cancellationToken = default);
+}

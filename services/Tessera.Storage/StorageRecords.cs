@@ -1,0 +1,67 @@
+namespace Tessera.Storage;
+
+/// <summary>A database of a tenant, as the control plane stores it.</summary>
+/// <param name="Key">Storage key carried by every row of this database's data.</param>
+public sealed record DatabaseRecord(
+    long Key,
+    string Tenant,
+    string Name,
+    long UpdateSeq,
+    long DocCount,
+    long DeletedDocCount,
+    int RevsLimit,
+    string? SecurityJson,
+    DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The stored state of one document: its revision tree (serialized by Tessera.Documents, opaque to storage),
+/// the winning revision and the sequence of its last change.
+/// </summary>
+public sealed record DocumentRecord(string Id, string WinningRev, bool Deleted, long Seq, byte[] RevTree);
+
+/// <summary>A document together with the JSON body of its winning revision (null when compacted away).</summary>
+public sealed record DocumentWithBody(DocumentRecord Document, string? Body);
+
+/// <summary>
+/// The body of one revision: a JSON object without <c>_id</c>, <c>_rev</c>, <c>_deleted</c> and <c>_revisions</c>,
+/// keeping <c>_attachments</c> stubs.
+/// </summary>
+public sealed record RevisionBody(string DocId, string Rev, string Json);
+
+/// <summary>Identifies one revision's body.</summary>
+public sealed record RevisionKey(string DocId, string Rev);
+
+/// <summary>Attachment bytes, stored once per database by content digest (<c>md5-...</c>).</summary>
+public sealed record AttachmentContent(string Digest, byte[] Data);
+
+/// <summary>A <c>_local</c> document: not replicated, no revision tree, no sequence.</summary>
+public sealed record LocalDocument(string Id, string Rev, string Json);
+
+/// <summary>
+/// Everything one group commit writes, applied atomically by <see cref="IDocumentWriter.CommitAsync"/>.
+/// Sequences of <see cref="Documents"/> are already assigned by the single writer. <see cref="Bodies"/> are new leaves;
+/// <see cref="Superseded"/> stopped being leaves (their bodies stay until compaction); <see cref="RemovedBodies"/>
+/// were stemmed out of their tree and are deleted now.
+/// </summary>
+public sealed record CommitBatch(
+    IReadOnlyList<DocumentRecord> Documents,
+    IReadOnlyList<RevisionBody> Bodies,
+    IReadOnlyList<RevisionKey> Superseded,
+    IReadOnlyList<RevisionKey> RemovedBodies,
+    IReadOnlyList<AttachmentContent> Attachments,
+    long UpdateSeq,
+    long DocCountDelta,
+    long DeletedDocCountDelta);
+
+/// <summary>Key range and paging of an <c>_all_docs</c> read; keys are compared by ordinal UTF-8 order.</summary>
+public sealed record AllDocsQuery(
+    string? StartKey = null,
+    string? EndKey = null,
+    bool InclusiveEnd = true,
+    bool Descending = false,
+    int Skip = 0,
+    int Limit = int.MaxValue,
+    bool IncludeBodies = false);
+
+/// <summary>A range read of <c>_changes</c>: documents whose last change is after <paramref name="Since"/>.</summary>
+public sealed record ChangesQuery(long Since, int Limit = int.MaxValue, bool Descending = false, bool IncludeBodies = false);
