@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Runs the workloads against ONE target and writes its results as JSON. run.sh calls this
+// once per target, in its own process, while only that target's server is up.
+//
+//   node lib/bench.mjs --name pouchdb-server --url http://127.0.0.1:5984 --out results/x.json
+//       [--quick] [--only W1,W3] [--server-pids 123,456] [--run-id abc] [--drop-dbs]
+import { parseArgs } from 'node:util';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { WORKLOADS } from './workloads.mjs';
+import { openPool, call } from './loadgen.mjs';
+import { sampleTree, coresUsed, machineBusyCores } from './cpu.mjs';
+
+const { values: a } = parseArgs({
+  options: {
+    name: { type: 'string' },
+    url: { type: 'string' },
+    out: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'W1,W2,W3,W4' },
+    'server-pids': { type: 'string', default: '' },
+    'run-id': { type: 'string', default: Date.now().toString(36) },
+    'drop-dbs': { type: 'boolean', default: false },
+  },
+});
+if (!a.name || !a.url || !a.out) {
+  console.error('usage: bench.mjs --name NAME --url DB_BASE_URL --out FILE [--quick] [--only W1,W2,W3,W4]');
+  process.exit(2);
+}
+
+const baseUrl = a.url.replace(/\/+$/, '');
+const serverPids = a['server-pids'].split(',').filter(Boolean).map(Number);
+const only = new Set(a.only.split(',').map((s) => s.trim().toUpperCase()));
+// CouchDB database names: lowercase letter first, then [a-z0-9_$()+/-].
+const dbPrefix = `bench_${a['run-id'].toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+const log = (msg) => console.error(`[bench ${a.name}] ${msg}`);
+
+// Wraps a measured run with server-side CPU accounting.
+async function measure(fn) {
+  const before = sampleTree(serverPids);
+  const t0 = performance.now();
+  const r = await fn();
+  r.serverCores = coresUsed(before, sampleTree(serverPids), performance.now() - t0);
+  return r;
+}
+
+// Other work on the box (a build, a test run) skews every figure; record it so a noisy run is visible.
+const busyCoresAtStart = await machineBusyCores(1000);
+if (busyCoresAtStart > 0.3) log(`warning: ${busyCoresAtStart} cores already busy before the run; figures may be skewed`);
+const results = [];
+const created = []; // database paths, for --drop-dbs
+let failed = false;
+for (const wl of WORKLOADS) {
+  if (!only.has(wl.key)) continue;
+  log(`${wl.key} ...`);
+  try {
+    for (const r of await wl.run({ baseUrl, dbPrefix, quick: a.quick, measure, log, created })) {
+      results.push(r);
+      const errs = r.errors ? `  ERRORS=${r.errors} ${JSON.stringify(r.errorKinds)}` : '';
+      log(`${r.id}: ${r.rate} ${r.unit}  p50=${r.p50}ms p99=${r.p99}ms  (${r.requests} req in ${r.elapsedSec}s, stop=${r.stopReason}, server ${r.serverCores} cores, loadgen ${r.loadgenCores})${errs}`);
+    }
+  } catch (e) {
+    // A workload that cannot run (e.g. PUT db fails) is recorded as failed, not skipped silently.
+    failed = true;
+    log(`${wl.key} FAILED: ${e.message}`);
+    results.push({ id: wl.key, failed: true, error: e.message });
+  }
+}
+
+if (a['drop-dbs']) {
+  // Only for long-lived targets (--tessera-url/--baseline-url); run.sh's servers live in a temp dir.
+  const { pool } = openPool(baseUrl, 1);
+  for (const path of created) {
+    const r = await call(pool, 'DELETE', path).catch((e) => ({ status: e.code }));
+    if (r.status !== 200 && r.status !== 202) log(`DELETE ${path} -> ${r.status}`);
+  }
+  await pool.close();
+}
+
+mkdirSync(dirname(a.out), { recursive: true });
+writeFileSync(a.out, JSON.stringify({ target: a.name, url: baseUrl, quick: a.quick, dbPrefix, busyCoresAtStart, finishedAt: new Date().toISOString(), results }, null, 2));
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Merges per-target result files into one JSON document and prints the comparison table.
+//   node lib/report.mjs --baseline results/R-pouchdb.json --candidate results/R-tessera-pg.json \
+//        [--candidate ...] --out results/R.json [--command "bench/run.sh ..."]
+// Missing figures print as "not measured"; they are never filled in or estimated.
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import os from 'node:os';
+
+const { values: a } = parseArgs({
+  options: {
+    baseline: { type: 'string' },
+    candidate: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string' },
+    command: { type: 'string', default: '' },
+  },
+});
+
+// Acceptance targets from docs/benchmarks.md: candidate/baseline throughput ratio, and for
+// W1 c=64 also an absolute p99 ceiling.
+export const GOALS = {
+  W1c64: { ratio: 5, p99: 50 },
+  W2: { ratio: 4 },
+  W3: { ratio: 5 },
+  W4: { ratio: 5 },
+};
+const ORDER = ['W1c16', 'W1c64', 'W2', 'W3', 'W4'];
+
+const load = (f) => (f && existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null);
+const base = load(a.baseline);
+const cands = a.candidate.map((f) => load(f) || { target: f.replace(/^.*-(tessera[^.]*)\.json$/, '$1'), results: [] });
+const byId = (doc, id) => doc?.results?.find((r) => r.id === id && !r.failed) || null;
+
+const fmtRate = (r) => (r ? `${r.rate.toLocaleString('en-US')} ${r.unit}` : 'not measured');
+const fmtLat = (r) => (r ? `${r.p50} / ${r.p99}` : 'n/m');
+const fmtErr = (r) => (r ? String(r.errors) : 'n/m');
+
+function verdict(id, c, b) {
+  const g = GOALS[id];
+  if (!g) return '-';
+  const want = `>=${g.ratio}x${g.p99 ? `, p99<${g.p99}ms` : ''}`;
+  if (!c || !b) return `${want}: not measured`;
+  if (c.errors > 0) return `${want}: FAIL (errors)`;
+  const ok = c.rate / b.rate >= g.ratio && (!g.p99 || c.p99 < g.p99);
+  return `${want}: ${ok ? 'PASS' : 'FAIL'}`;
+}
+
+const comparisons = [];
+const rows = [['Workload', 'Target', 'Tessera', 'pouchdb-server', 'Ratio', 'Tessera p50/p99 ms', 'pouchdb p50/p99 ms', 'Errors T/P', 'Goal']];
+for (const cand of cands) {
+  for (const id of ORDER) {
+    const c = byId(cand, id), b = byId(base, id);
+    if (!c && !b) continue;
+    const ratio = c && b && b.rate > 0 ? Math.round((c.rate / b.rate) * 100) / 100 : null;
+    const title = (c || b).title;
+    comparisons.push({ id, target: cand.target, candidate: c, baseline: b, ratio, goal: verdict(id, c, b) });
+    rows.push([`${id} ${title}`, cand.target, fmtRate(c), fmtRate(b), ratio == null ? 'n/m' : `${ratio}x`,
+      fmtLat(c), fmtLat(b), `${fmtErr(c)} / ${fmtErr(b)}`, verdict(id, c, b)]);
+  }
+}
+
+// Markdown table, padded so it also reads well in a terminal.
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+
+let commit = null;
+try { commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { /* not a git checkout */ }
+const env = {
+  date: new Date().toISOString(),
+  command: a.command,
+  commit,
+  quick: Boolean(base?.quick ?? cands[0]?.quick),
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+};
+
+console.log(`\nTessera vs pouchdb-server  (${env.date}, commit ${commit ?? '?'}, ${env.cpus} cpus, ${env.quick ? 'QUICK smoke run' : 'full run'})`);
+if (a.command) console.log(`command: ${a.command}`);
+console.log(`cores busy with other work before each target (should be ~0): ${[base, ...cands].filter(Boolean).map((d) => `${d.target} ${d.busyCoresAtStart ?? '?'}`).join(', ')}`);
+console.log(table);
+console.log('Rates are successful units per second; any non-2xx or malformed answer is counted under Errors, never as throughput.');
+for (const doc of [base, ...cands]) {
+  for (const r of doc?.results || []) {
+    if (r.failed) console.log(`!! ${doc.target} ${r.id} failed: ${r.error}`);
+    else if (r.errors) console.log(`!! ${doc.target} ${r.id}: ${r.errors} errors ${JSON.stringify(r.errorKinds)}`);
+  }
+}
+
+if (a.out) {
+  writeFileSync(a.out, JSON.stringify({ env, baseline: base, candidates: cands, comparisons, table }, null, 2));
+  console.log(`raw results: ${a.out}`);
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Tessera vs pouchdb-server benchmark. One command; it starts and stops everything itself.
+#
+#   bench/run.sh                 full run (~3-5 min on 2 cores): pouchdb-server, then Tessera on PostgreSQL
+#   bench/run.sh --quick         smoke run, ~2 s per workload (what CI can afford)
+#
+# Options:
+#   --quick                 short workloads (see lib/workloads.mjs PROFILES)
+#   --store pg|sqlite|both  Tessera storage to benchmark (default pg)
+#   --only W1,W2,W3,W4      subset of workloads
+#   --no-build              reuse artifacts/bin/Tessera.Server/release (skip dotnet build)
+#   --tessera-url URL       use an already running Tessera; URL is the database base,
+#                           e.g. http://127.0.0.1:5000/t/dev (no build, no PostgreSQL)
+#   --baseline-url URL      use an already running CouchDB-compatible baseline instead of
+#                           starting pouchdb-server (databases are dropped afterwards)
+#   --self-test             benchmark a second pouchdb-server in Tessera's place: checks the
+#                           harness itself (ratios should be ~1x) without building Tessera
+#   --baseline-only         only the pouchdb-server side
+#   --keep-tmp              keep the temp folder (server logs, data) for inspection
+# Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
+#
+# Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
+# on LevelDB in a temp dir -> workloads -> stop it -> throwaway PostgreSQL 15 cluster (fsync on)
+# + Tessera -> same workloads -> stop all -> table + bench/results/<run>.json.
+# The targets run one after the other, never at the same time: on 2 cores an idle server
+# would still steal cycles and memory from the one being measured.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH/.." && pwd)"
+PGBIN=/usr/lib/postgresql/15/bin
+DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
+
+QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 KEEP_TMP=0
+ORIG_ARGS="$*"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --store) STORE="$2"; shift ;;
+    --only) ONLY="$2"; shift ;;
+    --no-build) BUILD=0 ;;
+    --tessera-url) TESSERA_URL="$2"; shift ;;
+    --baseline-url) BASELINE_URL="$2"; shift ;;
+    --self-test) SELF_TEST=1 ;;
+    --baseline-only) BASELINE_ONLY=1 ;;
+    --keep-tmp) KEEP_TMP=1 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$STORE" in pg) STORES=(pg) ;; sqlite) STORES=(sqlite) ;; both) STORES=(pg sqlite) ;; *) echo "--store pg|sqlite|both" >&2; exit 2 ;; esac
+
+log() { echo "[run.sh] $*" >&2; }
+RUN_ID="$(date -u +%Y%m%dt%H%M%Sz)"
+RESULTS="$BENCH/results"
+mkdir -p "$RESULTS"
+TMP="$(mktemp -d /tmp/tessera-bench.XXXXXX)"
+chmod 755 "$TMP" # PostgreSQL runs as another user and must traverse it
+
+# ---- cleanup: every process this script started, on any exit ----------------------------
+SERVER_PID= PGDATA_DIR=
+stop_pid() { # TERM, wait up to 10 s, then KILL
+  local pid="$1"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_server() { if [ -n "$SERVER_PID" ]; then stop_pid "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; fi; }
+stop_pg() { if [ -n "$PGDATA_DIR" ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true; PGDATA_DIR=; fi; }
+cleanup() {
+  set +e
+  stop_server
+  stop_pg
+  if [ "$KEEP_TMP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+node_tool() { node "$BENCH/lib/tools.mjs" "$@"; }
+show_log() { log "last lines of $1:"; tail -n 30 "$1" >&2 || true; }
+
+# ---- 1. npm dependencies -------------------------------------------------------------------
+if [ ! -f "$BENCH/node_modules/.package-lock.json" ] || [ "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]; then
+  log "installing npm dependencies (npm ci)"
+  (cd "$BENCH" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+NEED_TESSERA=1
+{ [ "$BASELINE_ONLY" = 1 ] || [ "$SELF_TEST" = 1 ] || [ -n "$TESSERA_URL" ]; } && NEED_TESSERA=0
+
+# ---- 2. build Tessera first, so the compiler never runs while something is measured -------
+if [ "$NEED_TESSERA" = 1 ] && [ "$BUILD" = 1 ]; then
+  log "dotnet build -c Release services/Tessera.Server"
+  if ! (cd "$REPO" && dotnet build -c Release services/Tessera.Server -nologo -v q) >"$TMP/build.log" 2>&1; then
+    show_log "$TMP/build.log"; log "Tessera build failed (use --baseline-only or --self-test to check the harness)"; exit 1
+  fi
+fi
+if [ "$NEED_TESSERA" = 1 ] && [ ! -f "$DLL" ]; then log "missing $DLL"; exit 1; fi
+
+BENCH_ARGS=(--only "$ONLY" --run-id "$RUN_ID")
+[ "$QUICK" = 1 ] && BENCH_ARGS+=(--quick)
+FAILED=0
+
+# run_bench NAME DB_BASE_URL OUTFILE [extra args]: the load generator, as its own process.
+run_bench() {
+  local name="$1" url="$2" out="$3"; shift 3
+  log "benchmarking $name at $url"
+  node "$BENCH/lib/bench.mjs" --name "$name" --url "$url" --out "$out" "${BENCH_ARGS[@]}" "$@" || FAILED=1
+}
+
+# start_pouchdb DIR: pouchdb-server on LevelDB, logging only errors, into DIR (not the repo).
+start_pouchdb() {
+  local dir="$1" port
+  port="$(node_tool free-port)"
+  mkdir -p "$dir/data"
+  printf '{"log":{"file":"%s/log.txt","level":"error"}}\n' "$dir" >"$dir/config.json"
+  (cd "$dir" && exec node "$BENCH/node_modules/pouchdb-server/bin/pouchdb-server" \
+      --host 127.0.0.1 --port "$port" --dir "$dir/data" --config "$dir/config.json" \
+      --no-stdout-logs --no-color) >"$dir/stdout.log" 2>&1 &
+  SERVER_PID=$!
+  node_tool wait "http://127.0.0.1:$port/" 60 "$SERVER_PID" || { show_log "$dir/stdout.log"; exit 1; }
+  POUCH_URL="http://127.0.0.1:$port"
+}
+
+# ---- 3. baseline: pouchdb-server ------------------------------------------------------------
+BASE_OUT="$RESULTS/$RUN_ID-pouchdb-server.json"
+if [ -n "$BASELINE_URL" ]; then
+  run_bench pouchdb-server "$BASELINE_URL" "$BASE_OUT" --drop-dbs
+else
+  start_pouchdb "$TMP/pouchdb"
+  run_bench pouchdb-server "$POUCH_URL" "$BASE_OUT" --server-pids "$SERVER_PID"
+  stop_server
+fi
+
+# ---- 4. candidates --------------------------------------------------------------------------
+CAND_ARGS=()
+start_postgres() { # throwaway cluster on a free loopback port; trust auth, fsync on (defaults)
+  if [ ! -x "$PGBIN/initdb" ]; then
+    log "installing postgresql-15"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null
+  fi
+  local dir="$TMP/pg"
+  PGPORT="$(node_tool free-port)"
+  mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$TMP/initdb.log" 2>&1 || { show_log "$TMP/initdb.log"; exit 1; }
+  cat >>"$dir/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$dir'
+max_connections = 200
+EOF
+  PGDATA_DIR="$dir/data"
+  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null || { show_log "$dir/server.log"; exit 1; }
+  as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres tessera
+}
+
+start_tessera() { # $1 = pg|sqlite
+  local store="$1" port
+  port="$(node_tool free-port)"
+  mkdir -p "$TMP/tessera-$store"
+  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning")
+  if [ "$store" = pg ]; then
+    envs+=("ConnectionStrings__Tessera=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=tessera")
+  else
+    envs+=("Tessera__DataPath=$TMP/tessera-$store/data")
+  fi
+  # cwd = the build output, so the server finds its appsettings*.json as content root.
+  (cd "$(dirname "$DLL")" && exec env "${envs[@]}" dotnet "$DLL" --urls "http://127.0.0.1:$port") \
+    >"$TMP/tessera-$store/server.log" 2>&1 &
+  SERVER_PID=$!
+  node_tool wait "http://127.0.0.1:$port/" 120 "$SERVER_PID" || { show_log "$TMP/tessera-$store/server.log"; exit 1; }
+  TESSERA_BASE="http://127.0.0.1:$port/t/dev"
+}
+
+if [ "$BASELINE_ONLY" = 1 ]; then
+  :
+elif [ "$SELF_TEST" = 1 ]; then
+  out="$RESULTS/$RUN_ID-pouchdb-self-test.json"
+  start_pouchdb "$TMP/pouchdb-self-test"
+  run_bench pouchdb-self-test "$POUCH_URL" "$out" --server-pids "$SERVER_PID"
+  stop_server
+  CAND_ARGS+=(--candidate "$out")
+elif [ -n "$TESSERA_URL" ]; then
+  out="$RESULTS/$RUN_ID-tessera.json"
+  run_bench tessera "$TESSERA_URL" "$out" --drop-dbs
+  CAND_ARGS+=(--candidate "$out")
+else
+  for store in "${STORES[@]}"; do
+    out="$RESULTS/$RUN_ID-tessera-$store.json"
+    pids=()
+    if [ "$store" = pg ]; then start_postgres; fi
+    start_tessera "$store"
+    pids=("$SERVER_PID")
+    # Count PostgreSQL's CPU too: its postmaster pid is line 1 of postmaster.pid.
+    [ "$store" = pg ] && pids+=("$(head -n1 "$PGDATA_DIR/postmaster.pid")")
+    run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"
+    stop_server
+    stop_pg
+    CAND_ARGS+=(--candidate "$out")
+  done
+fi
+
+# ---- 5. report ------------------------------------------------------------------------------
+node "$BENCH/lib/report.mjs" --baseline "$BASE_OUT" "${CAND_ARGS[@]}" \
+  --out "$RESULTS/$RUN_ID.json" --command "bench/run.sh $ORIG_ARGS" || FAILED=1
+exit "$FAILED"

@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Tessera.DataNode.Couch;
+
+/// <summary>Reads request bodies with CouchDB's checks: content type, size limit, well-formed JSON.</summary>
+public static class RequestBody
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    /// <summary>True when the request says its body is JSON (CouchDB requires it on POSTs).</summary>
+    public static bool IsJson(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads the whole body, or returns the error to answer (413 over <paramref name="maxBytes"/>).</summary>
+    public static async Task<(byte[]? Body, CouchError? Error)> ReadBytesAsync(HttpRequest request, long maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, CouchError.TooLarge());
+        }
+
+        try
+        {
+            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
+            var reader = request.BodyReader;
+            while (true)
+            {
+                var read = await reader.ReadAsync(request.HttpContext.RequestAborted);
+                foreach (var segment in read.Buffer)
+                {
+                    if (buffer.WrittenCount + segment.Length > maxBytes)
+                    {
+                        reader.AdvanceTo(read.Buffer.End);
+                        return (null, CouchError.TooLarge());
+                    }
+
+                    buffer.Write(segment.Span);
+                }
+
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted)
+                {
+                    return (buffer.WrittenSpan.ToArray(), null);
+                }
+            }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, CouchError.TooLarge());
+        }
+    }
+
+    /// <summary>Reads and parses a JSON body that is not a document (query bodies, bulk requests).</summary>
+    public static async Task<(JsonDocument? Json, CouchError? Error)> ReadJsonAsync(HttpRequest request, long maxBytes, bool requireJsonContentType = true)
+    {
+        if (requireJsonContentType && !IsJson(request))
+        {
+            return (null, CouchError.UnsupportedMediaType());
+        }
+
+        var (body, error) = await ReadBytesAsync(request, maxBytes);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        try
+        {
+            return (JsonDocument.Parse(body, DocumentOptions), null);
+        }
+        catch (JsonException)
+        {
+            return (null, CouchError.InvalidJson());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Tessera.Documents;
+using Tessera.Storage;
+
+namespace Tessera.DataNode.Documents;
+
+/// <summary>Builds the extras a document read asks for (conflicts, revisions, revs_info, attachment data).</summary>
+internal static class DocumentRead
+{
+    public static async Task<DocumentExtras> ExtrasAsync(
+        IDocumentReader reader, long database, DocumentRecord record, RevId rev, string? body, ReadFlags flags, CancellationToken cancellationToken)
+    {
+        if (flags == ReadFlags.None)
+        {
+            return DocumentExtras.None;
+        }
+
+        var tree = RevTree.Deserialize(record.RevTree);
+        var isWinner = rev.ToString() == record.WinningRev;
+        List<(RevId, string)>? revsInfo = null;
+        if (flags.HasFlag(ReadFlags.RevsInfo))
+        {
+            revsInfo = [];
+            foreach (var ancestor in tree.Ancestry(rev))
+            {
+                var status = tree.IsDeleted(ancestor) ? "deleted"
+                    : ancestor == rev || await reader.GetBodyAsync(database, record.Id, ancestor.ToString(), cancellationToken) is not null ? "available"
+                    : "missing";
+                revsInfo.Add((ancestor, status));
+            }
+        }
+
+        return new DocumentExtras(
+            flags.HasFlag(ReadFlags.Conflicts) && isWinner ? tree.Conflicts : null,
+            flags.HasFlag(ReadFlags.DeletedConflicts) && isWinner ? tree.DeletedConflicts : null,
+            flags.HasFlag(ReadFlags.Revisions) ? tree.Ancestry(rev) : null,
+            revsInfo,
+            flags.HasFlag(ReadFlags.Attachments) && body is not null ? await AttachmentDataAsync(reader, database, body, cancellationToken) : null);
+    }
+
+    public static async Task<IReadOnlyDictionary<string, byte[]>> AttachmentDataAsync(IDocumentReader reader, long database, string body, CancellationToken cancellationToken)
+    {
+        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var stub in DocumentJson.ReadStubs(body))
+        {
+            if (!data.ContainsKey(stub.Digest) && await reader.GetAttachmentAsync(database, stub.Digest, cancellationToken) is { } content)
+            {
+                data[stub.Digest] = content.Data;
+            }
+        }
+
+        return data;
+    }
+}
+
+[Flags]
+internal enum ReadFlags
+{
+    None = 0,
+    Conflicts = 1,
+    DeletedConflicts = 2,
+    Revisions = 4,
+    RevsInfo = 8,
+    Attachments = 16,
+}

@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using Tessera.Storage;
+
+namespace Tessera.DataNode.Feeds;
+
+/// <summary>
+/// Reads changes from storage for every feed: each document once, at its latest sequence, after a given sequence.
+/// Feeds never get rows from notifications, only from here, so a missed notification can delay but not lose a change.
+/// </summary>
+internal sealed class ChangeReader(IDocumentReader reader)
+{
+    public async IAsyncEnumerable<DocumentWithBody> ReadAsync(long database, ChangesRequest request, long since, int limit, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (request.DocIds is { } ids)
+        {
+            // Few ids: look them up directly instead of scanning the sequence index.
+            var found = await reader.GetDocumentsAsync(database, ids.ToList(), ct);
+            var rows = found.Values.Where(d => request.Descending || d.Seq > since).OrderBy(d => d.Seq).ToList();
+            if (request.Descending)
+            {
+                rows.Reverse();
+            }
+
+            foreach (var record in rows.Take(limit))
+            {
+                var body = request.IncludeDocs && !record.Deleted ? await reader.GetBodyAsync(database, record.Id, record.WinningRev, ct) : null;
+                yield return new DocumentWithBody(record, body);
+            }
+
+            yield break;
+        }
+
+        var query = new ChangesQuery(request.Descending ? 0 : since, limit, request.Descending, request.IncludeDocs);
+        await foreach (var row in reader.GetChangesAsync(database, query, ct))
+        {
+            yield return row;
+        }
+    }
+}

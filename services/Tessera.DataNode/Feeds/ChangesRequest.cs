@@ -1,0 +1,22 @@
+namespace Tessera.DataNode.Feeds;
+
+public enum ChangesFeed
+{
+    Normal,
+    LongPoll,
+    Continuous,
+    EventSource,
+}
+
+/// <summary>A parsed <c>_changes</c> request: what to read and how to deliver it.</summary>
+internal sealed record ChangesRequest(
+    ChangesFeed Feed,
+    long Since,
+    int Limit,
+    bool Descending,
+    bool IncludeDocs,
+    bool AllLeaves,
+    bool Conflicts,
+    IReadOnlySet<string>? DocIds,
+    TimeSpan Timeout,
+    TimeSpan? Heartbeat);

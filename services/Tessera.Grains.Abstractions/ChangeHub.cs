@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+
+namespace Tessera.Grains;
+
+/// <summary>
+/// In-process broadcast of "database D reached sequence S". Notifications are hints: a subscriber always re-reads
+/// changes from storage, so a lost or coalesced notification delays it and never loses a change.
+/// The DatabaseGrain publishes after each commit; feeds on this node wait on it.
+/// </summary>
+public sealed class ChangeHub
+{
+    private readonly ConcurrentDictionary<long, Signal> signals = new();
+
+    /// <summary>Wakes every waiter of the database. Safe to call from any thread.</summary>
+    public void Publish(long databaseKey, long updateSeq)
+    {
+        // Note: always keep the signal, so a waiter that read storage just before this publish still sees the new sequence.
+        signals.GetOrAdd(databaseKey, static _ => new Signal()).Set(updateSeq);
+    }
+
+    /// <summary>
+    /// The last sequence published for the database, or -1. Read it before reading storage: any change that storage did
+    /// not show yet is published later with a higher sequence, so waiting for more than this value cannot miss it.
+    /// </summary>
+    public long Current(long databaseKey) => signals.TryGetValue(databaseKey, out var signal) ? signal.Current.Seq : -1;
+
+    /// <summary>Completes when the database reaches a sequence above <paramref name="afterSeq"/>, or when cancelled (then returns false).</summary>
+    public async Task<bool> WaitAsync(long databaseKey, long afterSeq, CancellationToken cancellationToken)
+    {
+        var signal = signals.GetOrAdd(databaseKey, static _ => new Signal());
+        while (true)
+        {
+            var (seq, next) = signal.Current;
+            if (seq > afterSeq)
+            {
+                return true;
+            }
+
+            try
+            {
+                await next.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private sealed class Signal
+    {
+        private readonly Lock gate = new();
+        private long seq = -1;
+        private TaskCompletionSource next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public (long Seq, Task Next) Current
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return (seq, next.Task);
+                }
+            }
+        }
+
+        public void Set(long updateSeq)
+        {
+            TaskCompletionSource fired;
+            lock (gate)
+            {
+                if (updateSeq <= seq)
+                {
+                    return;
+                }
+
+                seq = updateSeq;
+                fired = next;
+                next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            fired.TrySetResult();
+        }
+    }
+}

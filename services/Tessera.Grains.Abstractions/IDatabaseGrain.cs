@@ -1,0 +1,31 @@
+namespace Tessera.Grains;
+
+/// <summary>
+/// The single writer of one tenant database, keyed <c>{tenant}/{database}</c> (see <see cref="DatabaseGrainKey"/>).
+/// Every change of the database (documents, local documents, settings, lifecycle) goes through it, in one ordered queue;
+/// concurrent document writes are committed together (group commit). Reads do not go through it.
+/// </summary>
+public interface IDatabaseGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the database; <see cref="DatabaseStatus.AlreadyExists"/> when it exists.</summary>
+    Task<DatabaseStatus> CreateAsync();
+
+    /// <summary>Deletes the database and all its data; <see cref="DatabaseStatus.NotFound"/> when it did not exist.</summary>
+    Task<DatabaseStatus> DeleteAsync();
+
+    /// <summary>
+    /// Writes documents; acknowledged only after the transaction that holds them committed.
+    /// Results are in request order. With <see cref="WriteRequest.NewEdits"/> false, revisions are merged as given (replication).
+    /// </summary>
+    Task<WriteResponse> WriteAsync(WriteRequest request);
+
+    Task<DatabaseStatus> SetRevsLimitAsync(int revsLimit);
+
+    Task<DatabaseStatus> SetSecurityAsync(string securityJson);
+
+    /// <summary>Drops bodies of non-leaf revisions and unreferenced attachments.</summary>
+    Task<DatabaseStatus> CompactAsync();
+
+    /// <summary>Writes a <c>_local</c> document; its revision must match the stored one (or be absent for a new one).</summary>
+    Task<LocalWriteResult> PutLocalAsync(LocalWrite write);
+}

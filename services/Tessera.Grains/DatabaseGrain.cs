@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Tessera.Storage;
+
+namespace Tessera.Grains;
+
+/// <summary>
+/// The single writer of one database. Calls are taken reentrantly and funnelled into one ordered queue that a single
+/// drain loop empties: consecutive document writes become one transaction (group commit), every other operation runs
+/// alone in its turn. State is only what storage also has (the catalog row), so the grain can move or deactivate anytime.
+/// </summary>
+[Reentrant]
+internal sealed partial class DatabaseGrain(
+    IDatabaseCatalog catalog,
+    IDocumentReader reader,
+    IDocumentWriter writer,
+    ChangeHub changes,
+    ILogger<DatabaseGrain> logger) : Grain, IDatabaseGrain
+{
+    // Note: bounds one transaction; a single _bulk_docs request larger than this still commits whole.
+    private const int MaxDocumentsPerCommit = 2000;
+
+    private readonly Queue<PendingOperation> queue = new();
+    private Task drain = Task.CompletedTask;
+    private string tenant = "";
+    private string name = "";
+    private DatabaseRecord? database;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (tenant, name) = DatabaseGrainKey.Parse(this.GetPrimaryKeyString());
+        database = await catalog.GetAsync(tenant, name, cancellationToken);
+    }
+
+    public Task<DatabaseStatus> CreateAsync() => Enqueue(async () =>
+    {
+        if (database is not null)
+        {
+            return DatabaseStatus.AlreadyExists;
+        }
+
+        database = await catalog.CreateAsync(tenant, name);
+        return database is null ? DatabaseStatus.AlreadyExists : DatabaseStatus.Created;
+    });
+
+    public Task<DatabaseStatus> DeleteAsync() => Enqueue(async () =>
+    {
+        var deleted = await catalog.DeleteAsync(tenant, name);
+        var key = database?.Key;
+        database = null;
+        if (key is long k)
+        {
+            changes.Publish(k, long.MaxValue);
+        }
+
+        DeactivateOnIdle();
+        return deleted ? DatabaseStatus.Ok : DatabaseStatus.NotFound;
+    });
+
+    public Task<DatabaseStatus> SetRevsLimitAsync(int revsLimit) => Enqueue(async () =>
+    {
+        if (database is null)
+        {
+            return DatabaseStatus.NotFound;
+        }
+
+        await catalog.SetRevsLimitAsync(database.Key, revsLimit);
+        database = database with { RevsLimit = revsLimit };
+        return DatabaseStatus.Ok;
+    });
+
+    public Task<DatabaseStatus> SetSecurityAsync(string securityJson) => Enqueue(async () =>
+    {
+        if (database is null)
+        {
+            return DatabaseStatus.NotFound;
+        }
+
+        await catalog.SetSecurityAsync(database.Key, securityJson);
+        database = database with { SecurityJson = securityJson };
+        return DatabaseStatus.Ok;
+    });
+
+    public Task<DatabaseStatus> CompactAsync() => Enqueue(async () =>
+    {
+        if (database is null)
+        {
+            return DatabaseStatus.NotFound;
+        }
+
+        await writer.CompactAsync(database.Key);
+        return DatabaseStatus.Ok;
+    });
+
+    public Task<LocalWriteResult> PutLocalAsync(LocalWrite write) => Enqueue(() => WriteLocalAsync(write));
+
+    public Task<WriteResponse> WriteAsync(WriteRequest request)
+    {
+        var pending = new PendingWrite(request);
+        queue.Enqueue(pending);
+        StartDrain();
+        return pending.Completion.Task;
+    }
+
+    private Task<T> Enqueue<T>(Func<Task<T>> operation)
+    {
+        var pending = new PendingControl<T>(operation);
+        queue.Enqueue(pending);
+        StartDrain();
+        return pending.Completion.Task;
+    }
+
+    private void StartDrain()
+    {
+        if (drain.IsCompleted)
+        {
+            drain = DrainAsync();
+        }
+    }
+
+    // Note: runs on the activation's scheduler; the queue needs no lock because turns never run in parallel.
+    private async Task DrainAsync()
+    {
+        while (queue.Count > 0)
+        {
+            if (queue.Peek() is PendingWrite)
+            {
+                var batch = new List<PendingWrite>();
+                var documents = 0;
+                while (queue.Count > 0 && queue.Peek() is PendingWrite next
+                    && (batch.Count == 0 || documents + next.Request.Documents.Count <= MaxDocumentsPerCommit))
+                {
+                    queue.Dequeue();
+                    batch.Add(next);
+                    documents += next.Request.Documents.Count;
+                }
+
+                await CommitWritesAsync(batch);
+            }
+            else
+            {
+                await queue.Dequeue().RunAsync();
+            }
+        }
+    }
+
+    private async Task CommitWritesAsync(List<PendingWrite> batch)
+    {
+        if (database is null)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetResult(new WriteResponse(DatabaseStatus.NotFound, [], 0));
+            }
+
+            return;
+        }
+
+        try
+        {
+            var commit = await GroupCommit.PrepareAsync(database, batch.Select(p => p.Request).ToList(), reader);
+            if (commit.Batch.Documents.Count > 0)
+            {
+                await writer.CommitAsync(database.Key, commit.Batch);
+                database = database with
+                {
+                    UpdateSeq = commit.Batch.UpdateSeq,
+                    DocCount = database.DocCount + commit.Batch.DocCountDelta,
+                    DeletedDocCount = database.DeletedDocCount + commit.Batch.DeletedDocCountDelta,
+                };
+                changes.Publish(database.Key, database.UpdateSeq);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(new WriteResponse(DatabaseStatus.Ok, commit.Results[i], database.Key));
+            }
+        }
+        catch (Exception exception)
+        {
+            LogCommitFailed(logger, exception, tenant, name, batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+
+            // Note: nothing of the failed transaction is visible; reload the counters it may have advanced in memory.
+            database = await catalog.GetAsync(tenant, name);
+        }
+    }
+
+    private async Task<LocalWriteResult> WriteLocalAsync(LocalWrite write)
+    {
+        if (database is null)
+        {
+            return new LocalWriteResult(DatabaseStatus.NotFound, null);
+        }
+
+        var current = await reader.GetLocalAsync(database.Key, write.Id);
+        if (current is not null && write.Rev != current.Rev && !(write.Deleted && write.Rev is null))
+        {
+            return new LocalWriteResult(DatabaseStatus.Ok, null, "conflict", "Document update conflict.");
+        }
+
+        if (current is null && write.Deleted)
+        {
+            return new LocalWriteResult(DatabaseStatus.Ok, null, "not_found", "missing");
+        }
+
+        if (write.Deleted)
+        {
+            await writer.DeleteLocalAsync(database.Key, write.Id);
+            return new LocalWriteResult(DatabaseStatus.Ok, "0-0");
+        }
+
+        // CouchDB's local revisions are "0-N" with N counting the updates.
+        var generation = current is null ? 1 : LocalRevision.Next(current.Rev);
+        var rev = "0-" + generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await writer.PutLocalAsync(database.Key, new LocalDocument(write.Id, rev, write.Body));
+        return new LocalWriteResult(DatabaseStatus.Ok, rev);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} write requests to {Tenant}/{Database} failed")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string tenant, string database, int count);
+}

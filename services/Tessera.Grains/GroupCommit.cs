@@ -1,0 +1,237 @@
+using System.Text;
+using Tessera.Documents;
+using Tessera.Storage;
+
+namespace Tessera.Grains;
+
+/// <summary>
+/// Applies a group of write requests to the documents' revision trees in memory, in order, and collects what one
+/// transaction must store. Nothing is stored here; the grain commits the batch and only then acknowledges.
+/// </summary>
+internal sealed class GroupCommit
+{
+    private readonly DatabaseRecord database;
+    private readonly IDocumentReader reader;
+    private readonly Dictionary<string, DocumentState> states = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), RevisionBody> bodies = [];
+    private readonly List<RevisionKey> superseded = [];
+    private readonly List<RevisionKey> removed = [];
+    private readonly Dictionary<string, AttachmentContent> attachments = new(StringComparer.Ordinal);
+    private long seq;
+
+    private GroupCommit(DatabaseRecord database, IDocumentReader reader)
+    {
+        this.database = database;
+        this.reader = reader;
+        seq = database.UpdateSeq;
+    }
+
+    public CommitBatch Batch { get; private set; } = null!;
+
+    public List<IReadOnlyList<WriteResult>> Results { get; } = [];
+
+    public static async Task<GroupCommit> PrepareAsync(DatabaseRecord database, IReadOnlyList<WriteRequest> requests, IDocumentReader reader)
+    {
+        var commit = new GroupCommit(database, reader);
+        await commit.LoadAsync(requests);
+        foreach (var request in requests)
+        {
+            var results = new WriteResult[request.Documents.Count];
+            for (var i = 0; i < results.Length; i++)
+            {
+                var document = request.Documents[i];
+                results[i] = request.NewEdits ? await commit.EditAsync(document) : await commit.MergeAsync(document);
+            }
+
+            commit.Results.Add(results);
+        }
+
+        commit.Batch = commit.Build();
+        return commit;
+    }
+
+    private async Task LoadAsync(IReadOnlyList<WriteRequest> requests)
+    {
+        var ids = requests.SelectMany(r => r.Documents).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var stored = await reader.GetDocumentsAsync(database.Key, ids);
+        foreach (var id in ids)
+        {
+            var record = stored.GetValueOrDefault(id);
+            states[id] = new DocumentState(record, record is null ? new RevTree() : RevTree.Deserialize(record.RevTree));
+        }
+    }
+
+    /// <summary>new_edits=true: the client edits a leaf; the server mints the next revision.</summary>
+    private async Task<WriteResult> EditAsync(DocumentWrite write)
+    {
+        var state = states[write.Id];
+        var tree = state.Tree;
+        RevId? parent = write.Rev is null ? null : RevId.Parse(write.Rev);
+        if (parent is null && !tree.IsEmpty)
+        {
+            if (!tree.WinnerDeleted)
+            {
+                return Conflict(write.Id);
+            }
+
+            // CouchDB recreates a deleted document as a child of its tombstone.
+            parent = tree.Winner;
+        }
+
+        if (parent is RevId p && !tree.IsLeaf(p))
+        {
+            return Conflict(write.Id);
+        }
+
+        var generation = (parent?.Generation ?? 0) + 1;
+        var stubs = await ResolveAttachmentsAsync(write, parent, generation);
+        if (stubs.Error is not null)
+        {
+            return new WriteResult(write.Id, null, "precondition_failed", stubs.Error);
+        }
+
+        var body = DocumentJson.ComposeBody(write.Body, stubs.Stubs);
+        var rev = RevHash.Next(parent, write.Deleted, Encoding.UTF8.GetBytes(body));
+        var edit = tree.TryEdit(parent, write.Deleted, rev);
+        if (edit.Status != EditStatus.Added)
+        {
+            return Conflict(write.Id);
+        }
+
+        Record(state, write.Id, rev, body, edit.Superseded is RevId s ? [s] : []);
+        return new WriteResult(write.Id, rev.ToString());
+    }
+
+    /// <summary>new_edits=false: the revision and its history come from another replica and are merged as given.</summary>
+    private async Task<WriteResult> MergeAsync(DocumentWrite write)
+    {
+        var state = states[write.Id];
+        var path = (write.RevisionPath ?? [write.Rev!]).Select(RevId.Parse).ToList();
+        if (state.Tree.Contains(path[0]))
+        {
+            return new WriteResult(write.Id, path[0].ToString());
+        }
+
+        RevId? parent = path.Count > 1 ? path[1] : null;
+        var stubs = await ResolveAttachmentsAsync(write, parent is RevId known && state.Tree.Contains(known) ? known : null, path[0].Generation);
+        if (stubs.Error is not null)
+        {
+            return new WriteResult(write.Id, null, "precondition_failed", stubs.Error);
+        }
+
+        var body = DocumentJson.ComposeBody(write.Body, stubs.Stubs);
+        var merge = state.Tree.Merge(path, write.Deleted);
+        if (merge.Added)
+        {
+            Record(state, write.Id, path[0], body, merge.Superseded);
+        }
+
+        return new WriteResult(write.Id, path[0].ToString());
+    }
+
+    private void Record(DocumentState state, string id, RevId rev, string body, IReadOnlyList<RevId> nowInner)
+    {
+        seq++;
+        state.Changed = true;
+        state.Seq = seq;
+        bodies[(id, rev.ToString())] = new RevisionBody(id, rev.ToString(), body);
+        foreach (var inner in nowInner)
+        {
+            superseded.Add(new RevisionKey(id, inner.ToString()));
+        }
+
+        foreach (var stemmed in state.Tree.Stem(database.RevsLimit))
+        {
+            var key = (id, stemmed.ToString());
+            if (!bodies.Remove(key))
+            {
+                removed.Add(new RevisionKey(id, key.Item2));
+            }
+        }
+    }
+
+    private async Task<(IReadOnlyList<AttachmentStub> Stubs, string? Error)> ResolveAttachmentsAsync(DocumentWrite write, RevId? parent, int generation)
+    {
+        if (write.Attachments.Count == 0)
+        {
+            return ([], null);
+        }
+
+        IReadOnlyList<AttachmentStub>? previous = null;
+        var stubs = new List<AttachmentStub>(write.Attachments.Count);
+        foreach (var attachment in write.Attachments)
+        {
+            if (!attachment.Stub)
+            {
+                var digest = attachment.Digest!;
+                attachments.TryAdd(digest, new AttachmentContent(digest, attachment.Data!));
+                stubs.Add(new AttachmentStub(attachment.Name, attachment.ContentType, digest, attachment.Data!.LongLength, generation));
+                continue;
+            }
+
+            previous ??= await ReadStubsAsync(write.Id, parent);
+            var kept = previous.FirstOrDefault(s => s.Name == attachment.Name && (attachment.Digest is null || s.Digest == attachment.Digest));
+            if (kept is null)
+            {
+                return ([], $"Invalid attachment stub in {write.Id} for {attachment.Name}");
+            }
+
+            stubs.Add(kept);
+        }
+
+        return (stubs, null);
+    }
+
+    private async Task<IReadOnlyList<AttachmentStub>> ReadStubsAsync(string id, RevId? parent)
+    {
+        if (parent is not RevId p)
+        {
+            return [];
+        }
+
+        var body = bodies.TryGetValue((id, p.ToString()), out var pending)
+            ? pending.Json
+            : await reader.GetBodyAsync(database.Key, id, p.ToString());
+        return body is null ? [] : DocumentJson.ReadStubs(body);
+    }
+
+    private CommitBatch Build()
+    {
+        var documents = new List<DocumentRecord>();
+        long live = 0, deleted = 0;
+        foreach (var (id, state) in states)
+        {
+            if (!state.Changed)
+            {
+                continue;
+            }
+
+            var tree = state.Tree;
+            documents.Add(new DocumentRecord(id, tree.Winner.ToString(), tree.WinnerDeleted, state.Seq, tree.Serialize()));
+            if (state.Original is { } before)
+            {
+                live -= before.Deleted ? 0 : 1;
+                deleted -= before.Deleted ? 1 : 0;
+            }
+
+            live += tree.WinnerDeleted ? 0 : 1;
+            deleted += tree.WinnerDeleted ? 1 : 0;
+        }
+
+        documents.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        return new CommitBatch(documents, [.. bodies.Values], superseded, removed, [.. attachments.Values], seq, live, deleted);
+    }
+
+    private static WriteResult Conflict(string id) => new(id, null, "conflict", "Document update conflict.");
+
+    private sealed class DocumentState(DocumentRecord? original, RevTree tree)
+    {
+        public DocumentRecord? Original { get; } = original;
+
+        public RevTree Tree { get; } = tree;
+
+        public bool Changed { get; set; }
+
+        public long Seq { get; set; }
+    }
+}

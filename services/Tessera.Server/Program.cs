@@ -1,0 +1,14 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddTesseraStorageFromConfiguration();
+builder.AddTesseraSilo();
+builder.AddTesseraDataNode();
+
+var app = builder.Build();
+
+app.MapTesseraDataNode();
+
+app.Run();
+
+/// <summary>Entry point; public so integration tests can start the real host.</summary>
+public partial class Program;

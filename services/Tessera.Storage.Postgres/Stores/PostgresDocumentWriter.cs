@@ -1,0 +1,268 @@
+using Npgsql;
+
+namespace Tessera.Storage.Postgres.Stores;
+
+/// <summary>
+/// Writes of the single writer. A commit is one transaction carrying one <see cref="NpgsqlBatch"/> (one round trip,
+/// plus the COMMIT): each kind of row is written by one multi-row statement over <c>unnest()</c> of arrays, so the SQL
+/// stays constant (and auto-prepared) whatever the batch size.
+/// </summary>
+internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDocumentWriter
+{
+    private const string UpdateDatabaseSql =
+        "UPDATE databases SET update_seq = $2, doc_count = doc_count + $3, del_count = del_count + $4 WHERE key = $1";
+
+    private const string UpsertDocumentsSql = """
+        INSERT INTO documents (db, id, winning_rev, deleted, seq, rev_tree)
+        SELECT $1, u.id, u.winning_rev, u.deleted, u.seq, u.rev_tree
+        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::bigint[], $6::bytea[]) AS u(id, winning_rev, deleted, seq, rev_tree)
+        ON CONFLICT (db, id) DO UPDATE
+        SET winning_rev = EXCLUDED.winning_rev, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, rev_tree = EXCLUDED.rev_tree
+        """;
+
+    // Note: a body written again (a retried commit) becomes a leaf again with the new text, rather than failing the batch.
+    private const string InsertBodiesSql = """
+        INSERT INTO revisions (db, doc_id, rev, body, leaf)
+        SELECT $1, u.doc_id, u.rev, u.body::jsonb, true
+        FROM unnest($2::text[], $3::text[], $4::text[]) AS u(doc_id, rev, body)
+        ON CONFLICT (db, doc_id, rev) DO UPDATE SET body = EXCLUDED.body, leaf = true
+        """;
+
+    private const string MarkSupersededSql = """
+        UPDATE revisions AS r SET leaf = false
+        FROM unnest($2::text[], $3::text[]) AS u(doc_id, rev)
+        WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev
+        """;
+
+    private const string DeleteBodiesSql = """
+        DELETE FROM revisions AS r
+        USING unnest($2::text[], $3::text[]) AS u(doc_id, rev)
+        WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev
+        """;
+
+    private const string InsertAttachmentsSql = """
+        INSERT INTO attachments (db, digest, data)
+        SELECT $1, u.digest, u.data FROM unnest($2::text[], $3::bytea[]) AS u(digest, data)
+        ON CONFLICT (db, digest) DO NOTHING
+        """;
+
+    private const string DeleteNonLeafBodiesSql = "DELETE FROM revisions WHERE db = $1 AND NOT leaf";
+
+    // Note: digests still referenced by any remaining body's _attachments stubs are computed once and anti-joined,
+    // rather than scanning the bodies once per attachment.
+    private const string DeleteUnreferencedAttachmentsSql = """
+        WITH used AS (
+            SELECT DISTINCT a.value ->> 'digest' AS digest
+            FROM revisions r
+            CROSS JOIN LATERAL jsonb_each(CASE WHEN jsonb_typeof(r.body -> '_attachments') = 'object' THEN r.body -> '_attachments' ELSE '{}'::jsonb END) AS a
+            WHERE r.db = $1 AND r.body ? '_attachments')
+        DELETE FROM attachments t
+        WHERE t.db = $1 AND NOT EXISTS (SELECT 1 FROM used WHERE used.digest = t.digest)
+        """;
+
+    public async Task CommitAsync(long database, CommitBatch batch, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var npgsqlBatch = new NpgsqlBatch(connection, transaction);
+
+        // Note: the catalog row is updated first: it both takes the database's row lock (a concurrent DeleteAsync waits
+        // for this commit) and tells whether the database still exists.
+        var updateDatabase = Add(npgsqlBatch, UpdateDatabaseSql, database);
+        updateDatabase.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.UpdateSeq });
+        updateDatabase.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DocCountDelta });
+        updateDatabase.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DeletedDocCountDelta });
+
+        AddDocuments(npgsqlBatch, database, batch.Documents);
+        AddBodies(npgsqlBatch, database, batch.Bodies);
+        AddRevisionKeys(npgsqlBatch, MarkSupersededSql, database, batch.Superseded);
+        AddRevisionKeys(npgsqlBatch, DeleteBodiesSql, database, batch.RemovedBodies);
+        AddAttachments(npgsqlBatch, database, batch.Attachments);
+
+        await npgsqlBatch.ExecuteNonQueryAsync(cancellationToken);
+        if (updateDatabase.RecordsAffected == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            throw new InvalidOperationException($"Storage database {database} does not exist; the commit was rolled back.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO local_docs (db, id, rev, body) VALUES ($1, $2, $3, $4::jsonb)
+            ON CONFLICT (db, id) DO UPDATE SET rev = EXCLUDED.rev, body = EXCLUDED.body
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Rev });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Json });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM local_docs WHERE db = $1 AND id = $2");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public async Task CompactAsync(long database, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        Add(batch, DeleteNonLeafBodiesSql, database);
+        Add(batch, DeleteUnreferencedAttachmentsSql, database);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, long database)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    private static void AddDocuments(NpgsqlBatch batch, long database, IReadOnlyList<DocumentRecord> documents)
+    {
+        if (documents.Count == 0)
+        {
+            return;
+        }
+
+        // Note: ON CONFLICT DO UPDATE cannot touch a row twice in one statement, so a document listed twice keeps its last state.
+        var latest = LastById(documents);
+        var ids = new string[latest.Count];
+        var winningRevs = new string[latest.Count];
+        var deleted = new bool[latest.Count];
+        var seqs = new long[latest.Count];
+        var revTrees = new byte[latest.Count][];
+        for (var i = 0; i < latest.Count; i++)
+        {
+            var document = latest[i];
+            ids[i] = document.Id;
+            winningRevs[i] = document.WinningRev;
+            deleted[i] = document.Deleted;
+            seqs[i] = document.Seq;
+            revTrees[i] = document.RevTree;
+        }
+
+        var command = Add(batch, UpsertDocumentsSql, database);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = winningRevs });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = deleted });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = seqs });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = revTrees });
+    }
+
+    private static void AddBodies(NpgsqlBatch batch, long database, IReadOnlyList<RevisionBody> bodies)
+    {
+        if (bodies.Count == 0)
+        {
+            return;
+        }
+
+        var latest = LastByRevision(bodies);
+        var docIds = new string[latest.Count];
+        var revs = new string[latest.Count];
+        var json = new string[latest.Count];
+        for (var i = 0; i < latest.Count; i++)
+        {
+            docIds[i] = latest[i].DocId;
+            revs[i] = latest[i].Rev;
+            json[i] = latest[i].Json;
+        }
+
+        var command = Add(batch, InsertBodiesSql, database);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = docIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = revs });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = json });
+    }
+
+    private static void AddRevisionKeys(NpgsqlBatch batch, string sql, long database, IReadOnlyList<RevisionKey> keys)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var docIds = new string[keys.Count];
+        var revs = new string[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            docIds[i] = keys[i].DocId;
+            revs[i] = keys[i].Rev;
+        }
+
+        var command = Add(batch, sql, database);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = docIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = revs });
+    }
+
+    private static void AddAttachments(NpgsqlBatch batch, long database, IReadOnlyList<AttachmentContent> attachments)
+    {
+        if (attachments.Count == 0)
+        {
+            return;
+        }
+
+        var digests = new string[attachments.Count];
+        var data = new byte[attachments.Count][];
+        for (var i = 0; i < attachments.Count; i++)
+        {
+            digests[i] = attachments[i].Digest;
+            data[i] = attachments[i].Data;
+        }
+
+        var command = Add(batch, InsertAttachmentsSql, database);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = digests });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = data });
+    }
+
+    private static List<DocumentRecord> LastById(IReadOnlyList<DocumentRecord> documents)
+    {
+        var index = new Dictionary<string, int>(documents.Count, StringComparer.Ordinal);
+        var latest = new List<DocumentRecord>(documents.Count);
+        foreach (var document in documents)
+        {
+            if (index.TryGetValue(document.Id, out var position))
+            {
+                latest[position] = document;
+            }
+            else
+            {
+                index.Add(document.Id, latest.Count);
+                latest.Add(document);
+            }
+        }
+
+        return latest;
+    }
+
+    private static List<RevisionBody> LastByRevision(IReadOnlyList<RevisionBody> bodies)
+    {
+        var index = new Dictionary<RevisionKey, int>(bodies.Count);
+        var latest = new List<RevisionBody>(bodies.Count);
+        foreach (var body in bodies)
+        {
+            var key = new RevisionKey(body.DocId, body.Rev);
+            if (index.TryGetValue(key, out var position))
+            {
+                latest[position] = body;
+            }
+            else
+            {
+                index.Add(key, latest.Count);
+                latest.Add(body);
+            }
+        }
+
+        return latest;
+    }
+}
