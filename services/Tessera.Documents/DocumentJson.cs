@@ -93,8 +93,10 @@ public static class DocumentJson
                 if (stub.ValueKind != JsonValueKind.Object
                     || !stub.TryGetProperty("content_type", out var contentType) || contentType.ValueKind != JsonValueKind.String
                     || !stub.TryGetProperty("digest", out var digest) || digest.ValueKind != JsonValueKind.String
-                    || !stub.TryGetProperty("length", out var length) || !length.TryGetInt64(out var lengthValue)
-                    || !stub.TryGetProperty("revpos", out var revPos) || !revPos.TryGetInt32(out var revPosValue))
+                    || !stub.TryGetProperty("length", out var length) || length.ValueKind != JsonValueKind.Number
+                    || !length.TryGetInt64(out var lengthValue)
+                    || !stub.TryGetProperty("revpos", out var revPos) || revPos.ValueKind != JsonValueKind.Number
+                    || !revPos.TryGetInt32(out var revPosValue))
                 {
                     throw new FormatException($"The stored stub of attachment '{property.Name}' is malformed.");
                 }

@@ -79,7 +79,8 @@ public sealed partial class RevTree
             RevId? parent = i + 1 < path.Count ? path[i + 1] : null;
             var leafDeleted = i == 0 && deleted;
             var linkParent = false;
-            if (!_nodes.TryGetValue(rev, out var node))
+            var existed = _nodes.TryGetValue(rev, out var node);
+            if (node is null)
             {
                 _nodes.Add(rev, new RevNode(parent, leafDeleted));
                 changed = true;
@@ -103,7 +104,7 @@ public sealed partial class RevTree
                 }
             }
 
-            if (linkedChild && AttachChild(rev))
+            if (linkedChild && AttachChild(rev) && existed)
             {
                 superseded.Add(rev);
             }

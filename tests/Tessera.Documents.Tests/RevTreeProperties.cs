@@ -43,6 +43,22 @@ public sealed class RevTreeProperties
     }
 
     [Property]
+    public void Merge_EachPath_ReportsExactlyTheLeavesItEnded(MergeScenario scenario)
+    {
+        var tree = new RevTree();
+        foreach (var (path, deleted) in scenario.FirstOrder)
+        {
+            var nodesBefore = tree.Nodes;
+            var leavesBefore = tree.Leaves.Select(l => l.Rev).ToHashSet();
+
+            var result = tree.Merge(path, deleted);
+
+            Assert.Equal(leavesBefore.Where(r => !tree.IsLeaf(r)).Order(), result.Superseded.Order());
+            Assert.Equal(!nodesBefore.SequenceEqual(tree.Nodes), result.Added);
+        }
+    }
+
+    [Property]
     public void Winner_AnyTree_IsTheBestLeafByCouchDbRule(RevTree tree)
     {
         var leaves = tree.Nodes.Where(n => tree.IsLeaf(n.Rev)).Select(n => new RevLeaf(n.Rev, n.Deleted)).ToList();
