@@ -17,6 +17,8 @@
 #                           harness itself (ratios should be ~1x) without building Tessera
 #   --baseline-only         only the pouchdb-server side
 #   --keep-tmp              keep the temp folder (server logs, data) for inspection
+#   --wait-quiet SECONDS    before each target, wait up to SECONDS for the machine to be idle
+#                           (other builds/tests skew the figures; the report shows busy cores)
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
@@ -31,7 +33,7 @@ REPO="$(cd "$BENCH/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
 DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 
-QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 KEEP_TMP=0
+QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,7 +46,8 @@ while [ $# -gt 0 ]; do
     --self-test) SELF_TEST=1 ;;
     --baseline-only) BASELINE_ONLY=1 ;;
     --keep-tmp) KEEP_TMP=1 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --wait-quiet) WAIT_QUIET="$2"; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -84,7 +87,9 @@ show_log() { log "last lines of $1:"; tail -n 30 "$1" >&2 || true; }
 # ---- 1. npm dependencies -------------------------------------------------------------------
 if [ ! -f "$BENCH/node_modules/.package-lock.json" ] || [ "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]; then
   log "installing npm dependencies (npm ci)"
-  (cd "$BENCH" && npm ci --no-audit --no-fund --loglevel=error)
+  # --ignore-scripts: leveldown loads its bundled prebuilt binary at run time; the only other
+  # install script compiles sqlite3 from source (~2 min) for pouchdb-server's unused --sqlite mode.
+  (cd "$BENCH" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 fi
 
 NEED_TESSERA=1
@@ -99,7 +104,7 @@ if [ "$NEED_TESSERA" = 1 ] && [ "$BUILD" = 1 ]; then
 fi
 if [ "$NEED_TESSERA" = 1 ] && [ ! -f "$DLL" ]; then log "missing $DLL"; exit 1; fi
 
-BENCH_ARGS=(--only "$ONLY" --run-id "$RUN_ID")
+BENCH_ARGS=(--only "$ONLY" --run-id "$RUN_ID" --wait-quiet "$WAIT_QUIET")
 [ "$QUICK" = 1 ] && BENCH_ARGS+=(--quick)
 FAILED=0
 

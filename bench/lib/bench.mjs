@@ -3,7 +3,7 @@
 // once per target, in its own process, while only that target's server is up.
 //
 //   node lib/bench.mjs --name pouchdb-server --url http://127.0.0.1:5984 --out results/x.json
-//       [--quick] [--only W1,W3] [--server-pids 123,456] [--run-id abc] [--drop-dbs]
+//       [--quick] [--only W1,W3] [--server-pids 123,456] [--run-id abc] [--drop-dbs] [--wait-quiet SECONDS]
 import { parseArgs } from 'node:util';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,6 +21,7 @@ const { values: a } = parseArgs({
     'server-pids': { type: 'string', default: '' },
     'run-id': { type: 'string', default: Date.now().toString(36) },
     'drop-dbs': { type: 'boolean', default: false },
+    'wait-quiet': { type: 'string', default: '0' },
   },
 });
 if (!a.name || !a.url || !a.out) {
@@ -45,7 +46,11 @@ async function measure(fn) {
 }
 
 // Other work on the box (a build, a test run) skews every figure; record it so a noisy run is visible.
-const busyCoresAtStart = await machineBusyCores(1000);
+// --wait-quiet N: on a shared box, wait up to N s for other work to calm down first.
+let busyCoresAtStart = await machineBusyCores(1000);
+for (const until = Date.now() + Number(a['wait-quiet']) * 1000; busyCoresAtStart > 0.3 && Date.now() < until;) {
+  busyCoresAtStart = await machineBusyCores(2000);
+}
 if (busyCoresAtStart > 0.3) log(`warning: ${busyCoresAtStart} cores already busy before the run; figures may be skewed`);
 const results = [];
 const created = []; // database paths, for --drop-dbs

@@ -15,6 +15,29 @@ public static partial class DocumentParser
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static string ParseId(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new DocumentException(DocumentException.IllegalDocId, "Document id must be a string");
+        }
+
+        string? id;
+        try
+        {
+            id = value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") cannot be decoded.
+            throw new DocumentException(DocumentException.IllegalDocId, "Document id must be valid UTF-8");
+        }
+
+        return DocumentIds.IsValid(id, out var reason)
+            ? id
+            : throw new DocumentException(DocumentException.IllegalDocId, reason);
+    }
+
     private static List<RevId> ParseRevisions(JsonElement value)
     {
         // Same checks and wording as couch_doc:transfer_fields, then ours for a usable path.
@@ -117,9 +140,7 @@ public static partial class DocumentParser
         }
 
         // CouchDB's attachment digest format is md5-<base64>; MD5 names content here, it protects nothing.
-#pragma warning disable CA5351
         var digest = "md5-" + Convert.ToBase64String(MD5.HashData(data));
-#pragma warning restore CA5351
         return new AttachmentInput(name, contentType, Stub: false, data, digest, data.Length, RevPos: null);
     }
 

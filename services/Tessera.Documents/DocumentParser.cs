@@ -100,6 +100,20 @@ public static partial class DocumentParser
 
     private static ParsedDocument ParseObject(JsonElement root, DocumentLimits limits)
     {
+        try
+        {
+            return ParseMembers(root, limits);
+        }
+        catch (InvalidOperationException)
+        {
+            // Note: System.Text.Json throws this for an escaped unpaired surrogate ("\ud800"), which
+            // is well-formed JSON but not Unicode text; CouchDB's decoder refuses it as invalid JSON.
+            throw InvalidJson();
+        }
+    }
+
+    private static ParsedDocument ParseMembers(JsonElement root, DocumentLimits limits)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new DocumentException(DocumentException.BadRequest, "Document must be a JSON object");
@@ -173,29 +187,6 @@ public static partial class DocumentParser
         }
 
         return new ParsedDocument(id, rev, deleted, revisions, attachments, Encoding.UTF8.GetString(body.WrittenSpan));
-    }
-
-    private static string ParseId(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            throw new DocumentException(DocumentException.IllegalDocId, "Document id must be a string");
-        }
-
-        string? id;
-        try
-        {
-            id = value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            // An escaped lone surrogate ("\ud800") cannot be decoded.
-            throw new DocumentException(DocumentException.IllegalDocId, "Document id must be valid UTF-8");
-        }
-
-        return DocumentIds.IsValid(id, out var reason)
-            ? id
-            : throw new DocumentException(DocumentException.IllegalDocId, reason);
     }
 
     private static DocumentException InvalidJson() => new(DocumentException.BadRequest, "invalid UTF-8 JSON");

@@ -9,7 +9,8 @@ namespace Tessera.Documents;
 /// one generation older; the winner and leaf order follow CouchDB's deterministic rule (live
 /// beats deleted, then higher generation, then higher hash by ordinal comparison), so every
 /// replica holding the same revisions picks the same winner. Merging the same paths in any order
-/// yields the same tree. Not thread-safe: the single writer of a database owns each instance.
+/// yields the same tree. Concurrent reads are safe; changes (TryEdit, Merge, Stem) need exclusive
+/// access, which the single writer of a database provides.
 /// </remarks>
 public sealed partial class RevTree
 {

@@ -123,6 +123,9 @@ internal sealed partial class DatabaseGrain(
     {
         while (queue.Count > 0)
         {
+            // Let calls already delivered to this activation enqueue first, so they join this batch (a synchronous
+            // store such as SQLite would otherwise commit every request alone).
+            await Task.Yield();
             if (queue.Peek() is PendingWrite)
             {
                 var batch = new List<PendingWrite>();

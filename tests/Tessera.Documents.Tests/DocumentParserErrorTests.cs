@@ -16,6 +16,8 @@ public sealed class DocumentParserErrorTests
         { """{"_id": "_foo"}""", "illegal_docid", "Only reserved document ids may start with underscore." },
         { """{"_id": "_local/x"}""", "illegal_docid", "Local document ids (_local/) are only accepted by the _local API" },
         { """{"_id": "a\ud800"}""", "illegal_docid", "Document id must be valid UTF-8" },
+        { """{"text": "a\ud800"}""", "bad_request", "invalid UTF-8 JSON" },
+        { """{"\udc00": 1}""", "bad_request", "invalid UTF-8 JSON" },
         { """{"_rev": "abc"}""", "bad_request", "Invalid rev format" },
         { """{"_rev": "0-abc"}""", "bad_request", "Invalid rev format" },
         { """{"_rev": 3}""", "bad_request", "Invalid rev format" },

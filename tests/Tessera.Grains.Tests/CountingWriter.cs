@@ -1,0 +1,40 @@
+using Tessera.Storage;
+
+namespace Tessera.Grains.Tests;
+
+/// <summary>
+/// Wraps the real storage writer to observe commits: how many transactions ran, and optionally holds a commit
+/// until the test releases it (to prove acknowledgement waits for the commit).
+/// </summary>
+public sealed class CountingWriter(IDocumentWriter inner) : IDocumentWriter
+{
+    private int commits;
+
+    public int Commits => Volatile.Read(ref commits);
+
+    public TaskCompletionSource? Gate { get; set; }
+
+    public TaskCompletionSource CommitStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task CommitAsync(long database, CommitBatch batch, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref commits);
+        CommitStarted.TrySetResult();
+        if (Gate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        await inner.CommitAsync(database, batch, cancellationToken);
+    }
+
+    public void ResetCommitStarted() => CommitStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default) =>
+        inner.PutLocalAsync(database, document, cancellationToken);
+
+    public Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default) =>
+        inner.DeleteLocalAsync(database, id, cancellationToken);
+
+    public Task CompactAsync(long database, CancellationToken cancellationToken = default) => inner.CompactAsync(database, cancellationToken);
+}

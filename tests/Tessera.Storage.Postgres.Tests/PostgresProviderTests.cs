@@ -1,0 +1,180 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Tessera.Storage.Conformance;
+using Tessera.Testing;
+
+namespace Tessera.Storage.Postgres.Tests;
+
+/// <summary>What only the PostgreSQL provider promises: migrations under concurrency, its schema, its startup checks.</summary>
+[Collection(PostgresServer.CollectionName)]
+public sealed class PostgresProviderTests(PostgresServer server)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Migrations_AppliedTwice_AreRecordedOnce()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrate_twice");
+        await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
+
+        await StorageServices.InitializeAsync(services, Token);
+
+        var versions = await QueryAsync<int>(connectionString, "SELECT version FROM schema_migrations ORDER BY version");
+        Assert.NotEmpty(versions);
+        Assert.Equal(versions.Distinct(), versions);
+        Assert.Equal(1, versions[0]);
+    }
+
+    [Fact]
+    public async Task Migrations_OfSeveralNodesStartingTogether_AllSucceed()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrate_race");
+        var nodes = Enumerable.Range(0, 4).Select(_ => Uninitialized(connectionString)).ToList();
+        try
+        {
+            await Task.WhenAll(nodes.Select(node => Task.Run(() => StorageServices.InitializeAsync(node, Token), Token)));
+
+            var created = await nodes[0].GetRequiredService<IDatabaseCatalog>().CreateAsync("tenant", "db", Token);
+            Assert.NotNull(created);
+            Assert.Equal(created.Key, (await nodes[3].GetRequiredService<IDatabaseCatalog>().GetAsync("tenant", "db", Token))!.Key);
+            var versions = await QueryAsync<int>(connectionString, "SELECT version FROM schema_migrations");
+            Assert.Equal(versions.Distinct(), versions);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task DeleteDatabase_WhileItsWriterCommits_LeavesNoRowsBehind()
+    {
+        var connectionString = await server.CreateDatabaseAsync("delete_race");
+        await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
+        var catalog = services.GetRequiredService<IDatabaseCatalog>();
+        var writer = services.GetRequiredService<IDocumentWriter>();
+        var database = (await catalog.CreateAsync("tenant", "doomed", Token))!;
+
+        var committed = 0;
+        var writes = Task.Run(async () =>
+        {
+            for (var seq = 1; seq <= 400; seq++)
+            {
+                var id = $"doc-{seq}";
+                try
+                {
+                    await writer.CommitAsync(
+                        database.Key,
+                        new CommitBatch([new DocumentRecord(id, "1-a", false, seq, [1, 2])], [new RevisionBody(id, "1-a", "{}")], [], [], [new AttachmentContent($"md5-{seq}", [0])], seq, 1, 0),
+                        Token);
+                    committed++;
+                }
+                catch (InvalidOperationException)
+                {
+                    return;
+                }
+            }
+        }, Token);
+        while (Volatile.Read(ref committed) < 20 && !writes.IsCompleted)
+        {
+            await Task.Yield();
+        }
+
+        Assert.True(await catalog.DeleteAsync("tenant", "doomed", Token));
+        await writes;
+
+        foreach (var table in new[] { "documents", "revisions", "attachments", "local_docs" })
+        {
+            var rows = await QueryAsync<long>(connectionString, $"SELECT count(*) FROM {table} WHERE db = {database.Key}");
+            Assert.Equal(0L, rows.Single());
+        }
+    }
+
+    [Fact]
+    public async Task Schema_StoresBodiesAsJsonbAndOrdersIdsByBytes()
+    {
+        var connectionString = await server.CreateDatabaseAsync("schema");
+        await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
+
+        var types = await QueryAsync<string>(connectionString, """
+            SELECT table_name || '.' || column_name || ':' || data_type || ':' || coalesce(collation_name, '')
+            FROM information_schema.columns
+            WHERE (table_name, column_name) IN (('revisions', 'body'), ('documents', 'id'), ('documents', 'rev_tree'), ('attachments', 'data'))
+            ORDER BY 1
+            """);
+
+        Assert.Equal(["attachments.data:bytea:", "documents.id:text:C", "documents.rev_tree:bytea:", "revisions.body:jsonb:"], types);
+    }
+
+    [Fact]
+    public void UsePostgres_WithoutConnectionString_FailsOptionsValidation()
+    {
+        var services = new ServiceCollection();
+        services.AddTesseraStorage().UsePostgres(_ => { });
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PostgresStorageOptions>>().Value);
+        Assert.Contains(nameof(PostgresStorageOptions.ConnectionString), exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UsePostgres_WithAMalformedConnectionString_FailsOptionsValidation()
+    {
+        var services = new ServiceCollection();
+        services.AddTesseraStorage().UsePostgres(o => o.ConnectionString = "Host=localhost;NoSuchKeyword=1");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PostgresStorageOptions>>().Value);
+    }
+
+    [Fact]
+    public void UsePostgres_CalledTwice_RegistersEachServiceOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddTesseraStorage().UsePostgres(o => o.ConnectionString = "Host=localhost");
+        services.AddTesseraStorage().UsePostgres(o => o.ConnectionString = "Host=localhost");
+
+        Assert.Single(services, d => d.ServiceType == typeof(NpgsqlDataSource));
+        Assert.Single(services, d => d.ServiceType == typeof(IDocumentWriter));
+        Assert.Single(services, d => d.ServiceType == typeof(IDocumentReader));
+        Assert.Single(services, d => d.ServiceType == typeof(IDatabaseCatalog));
+        Assert.Single(services, d => d.ServiceType == typeof(IStorageInitializer));
+        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<PostgresStorageOptions>) && d.ImplementationType != null && d.ImplementationType.Name == "PostgresStorageOptionsValidator");
+    }
+
+    [Fact]
+    public async Task CreateDatabase_OfTheTestServer_ReturnsDistinctEmptyDatabases()
+    {
+        var first = await server.CreateDatabaseAsync("fixture");
+        var second = await server.CreateDatabaseAsync("fixture");
+
+        Assert.NotEqual(new NpgsqlConnectionStringBuilder(first).Database, new NpgsqlConnectionStringBuilder(second).Database);
+        Assert.Equal(0L, (await QueryAsync<long>(first, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).Single());
+        TestContext.Current.TestOutputHelper?.WriteLine($"PostgreSQL test server from {server.Source}");
+    }
+
+    private static ServiceProvider Uninitialized(string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddTesseraStorage().UsePostgres(o => o.ConnectionString = connectionString);
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(Token))
+        {
+            rows.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return rows;
+    }
+}

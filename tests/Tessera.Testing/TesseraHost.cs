@@ -1,0 +1,147 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tessera.Testing;
+
+/// <summary>
+/// The real Tessera server (<c>services/Tessera.Server/Program.cs</c>, embedded mode) started in this process on real
+/// Kestrel bound to 127.0.0.1 on a free port, so tests talk to it over real sockets, as PouchDB or curl would.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Storage is SQLite in a fresh temporary folder (deleted on dispose) unless a PostgreSQL connection string is given
+/// (for example from <see cref="PostgresServer.CreateDatabaseAsync"/>). Each host runs its own Orleans silo on free
+/// ports, so several hosts can run side by side in one test process: start one per test class.
+/// </para>
+/// <code>
+/// await using var host = await TesseraHost.StartAsync(settings: new Dictionary&lt;string, string?&gt;
+/// {
+///     ["Tessera:DataNode:MaxRequestBytes"] = "4096",
+/// });
+/// using var client = host.CreateClient();        // BaseAddress is the tenant root, /t/dev/
+/// var response = await client.PutAsync("orders", null, cancellationToken);
+/// </code>
+/// </remarks>
+public sealed class TesseraHost : IAsyncDisposable
+{
+    private const string TenantSetting = "Tessera:Bootstrap:Tenant";
+
+    private readonly Factory _factory;
+    private readonly string? _dataPath;
+
+    private TesseraHost(Factory factory, Uri baseAddress, string tenant, string? dataPath)
+    {
+        _factory = factory;
+        _dataPath = dataPath;
+        BaseAddress = baseAddress;
+        Tenant = tenant;
+    }
+
+    /// <summary>The server root, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The tenant the server serves without credentials (<c>Tessera:Bootstrap:Tenant</c>, <c>dev</c> unless set).</summary>
+    public string Tenant { get; }
+
+    /// <summary>The tenant's CouchDB root, <c>{BaseAddress}t/{Tenant}/</c>: CouchDB clients treat it as a server.</summary>
+    public Uri TenantAddress => new(BaseAddress, $"t/{Tenant}/");
+
+    /// <summary>The server's services, for tests that need to look behind the HTTP API.</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>
+    /// Starts a server and returns once it accepts connections.
+    /// </summary>
+    /// <param name="postgresConnectionString">A PostgreSQL database to store into; null for SQLite in a temporary folder.</param>
+    /// <param name="settings">Configuration overrides, such as <c>Tessera:DataNode:MaxRequestBytes</c>; they win over appsettings.json.</param>
+    public static async Task<TesseraHost> StartAsync(string? postgresConnectionString = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            // Note: keep test output readable; warnings and errors (such as an unhandled 500) still show.
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        string? dataPath = null;
+        if (string.IsNullOrWhiteSpace(postgresConnectionString))
+        {
+            dataPath = Path.Combine(Path.GetTempPath(), $"tessera-host-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(dataPath);
+            configuration["Tessera:DataPath"] = dataPath;
+        }
+        else
+        {
+            configuration["ConnectionStrings:Tessera"] = postgresConnectionString;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var factory = new Factory(configuration);
+        try
+        {
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            // StartServer blocks while the host (and its Orleans silo) starts.
+            await Task.Run(factory.StartServer);
+            var address = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            var tenant = configuration.TryGetValue(TenantSetting, out var configured) && configured is { Length: > 0 } ? configured : "dev";
+            return new TesseraHost(factory, new Uri(address.TrimEnd('/') + "/"), tenant, dataPath);
+        }
+        catch
+        {
+            await factory.DisposeAsync();
+            DeleteFolder(dataPath);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new client with its own connection pool whose <see cref="HttpClient.BaseAddress"/> is <see cref="TenantAddress"/>,
+    /// so relative paths such as <c>"orders/doc1"</c> address the tenant's databases. It follows no redirects and keeps
+    /// no cookies. Dispose it when done.
+    /// </summary>
+    public HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = TenantAddress,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+
+    /// <summary>Stops the server and deletes its SQLite folder, if it had one.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        DeleteFolder(_dataPath);
+    }
+
+    private static void DeleteFolder(string? path)
+    {
+        try
+        {
+            if (path is not null && Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Note: a file still held open must not fail the test run; the OS cleans the temp folder eventually.
+        }
+    }
+
+    private sealed class Factory(IReadOnlyDictionary<string, string?> configuration) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in configuration)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
