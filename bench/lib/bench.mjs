@@ -9,7 +9,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WORKLOADS } from './workloads.mjs';
 import { openPool, call } from './loadgen.mjs';
-import { sampleTree, coresUsed, machineBusyCores } from './cpu.mjs';
+import { sampleTree, coresUsed, machineBusyCores, machineTicks, busyCores } from './cpu.mjs';
 
 const { values: a } = parseArgs({
   options: {
@@ -37,11 +37,19 @@ const dbPrefix = `bench_${a['run-id'].toLowerCase().replace(/[^a-z0-9]/g, '')}`;
 const log = (msg) => console.error(`[bench ${a.name}] ${msg}`);
 
 // Wraps a measured run with server-side CPU accounting.
+// otherCores = machine-wide busy CPU minus server and load generator: work by anything else
+// during the measurement, which skews the figure (should be ~0).
 async function measure(fn) {
-  const before = sampleTree(serverPids);
+  const before = sampleTree(serverPids), m0 = machineTicks(), c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await fn();
-  r.serverCores = coresUsed(before, sampleTree(serverPids), performance.now() - t0);
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  r.serverCores = coresUsed(before, sampleTree(serverPids), wall);
+  r.machineCores = busyCores(m0, machineTicks(), wall);
+  if (r.serverCores != null && r.machineCores != null) {
+    r.otherCores = Math.max(0, Math.round((r.machineCores - r.serverCores - (c.user + c.system) / 1000 / wall) * 100) / 100);
+  }
   return r;
 }
 
@@ -62,7 +70,7 @@ for (const wl of WORKLOADS) {
     for (const r of await wl.run({ baseUrl, dbPrefix, quick: a.quick, measure, log, created })) {
       results.push(r);
       const errs = r.errors ? `  ERRORS=${r.errors} ${JSON.stringify(r.errorKinds)}` : '';
-      log(`${r.id}: ${r.rate} ${r.unit}  p50=${r.p50}ms p99=${r.p99}ms  (${r.requests} req in ${r.elapsedSec}s, stop=${r.stopReason}, server ${r.serverCores} cores, loadgen ${r.loadgenCores})${errs}`);
+      log(`${r.id}: ${r.rate} ${r.unit}  p50=${r.p50}ms p99=${r.p99}ms  (${r.requests} req in ${r.elapsedSec}s, stop=${r.stopReason}, server ${r.serverCores} cores, loadgen ${r.loadgenCores}, other ${r.otherCores ?? '?'})${errs}`);
     }
   } catch (e) {
     // A workload that cannot run (e.g. PUT db fails) is recorded as failed, not skipped silently.

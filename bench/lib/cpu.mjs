@@ -47,18 +47,25 @@ export function coresUsed(before, after, wallMs) {
   return Math.round((ticks / USER_HZ / (wallMs / 1000)) * 100) / 100;
 }
 
+// Machine-wide busy and total ticks from /proc/stat (all cores summed).
+export function machineTicks() {
+  if (process.platform !== 'linux') return null;
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((x, y) => x + y, 0); // guest time is already inside user
+  return { busy: total - f[3] - (f[4] || 0), total };
+}
+
+// Cores busy machine-wide between two machineTicks() samples taken wallMs apart.
+export function busyCores(before, after, wallMs) {
+  if (!before || !after) return null;
+  return Math.round(((after.busy - before.busy) / USER_HZ / (wallMs / 1000)) * 100) / 100;
+}
+
 // Cores busy machine-wide over `ms`, from /proc/stat. Sampled before a target's run while its
 // server idles: anything well above 0 means other work (a build, tests) is skewing the figures.
 export async function machineBusyCores(ms = 1000) {
-  if (process.platform !== 'linux') return null;
-  const read = () => {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = f[3] + (f[4] || 0); // idle + iowait
-    return { idle, total: f.reduce((x, y) => x + y, 0) };
-  };
-  const a = read();
+  const a = machineTicks();
+  const t0 = performance.now();
   await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  const total = b.total - a.total;
-  return total > 0 ? Math.round(((total - (b.idle - a.idle)) / total) * readdirSync('/sys/devices/system/cpu').filter((d) => /^cpu\d+$/.test(d)).length * 100) / 100 : null;
+  return busyCores(a, machineTicks(), performance.now() - t0);
 }

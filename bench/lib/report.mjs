@@ -32,7 +32,10 @@ const base = load(a.baseline);
 const cands = a.candidate.map((f) => load(f) || { target: f.replace(/^.*-(tessera[^.]*)\.json$/, '$1'), results: [] });
 const byId = (doc, id) => doc?.results?.find((r) => r.id === id && !r.failed) || null;
 
-const fmtRate = (r) => (r ? `${r.rate.toLocaleString('en-US')} ${r.unit}` : 'not measured');
+// "*" marks a figure measured while other processes used > SKEW cores (see otherCores).
+const SKEW = 0.25;
+const skewed = (r) => r && r.otherCores != null && r.otherCores > SKEW;
+const fmtRate = (r) => (r ? `${r.rate.toLocaleString('en-US')} ${r.unit}${skewed(r) ? '*' : ''}` : 'not measured');
 const fmtLat = (r) => (r ? `${r.p50} / ${r.p99}` : 'n/m');
 const fmtErr = (r) => (r ? String(r.errors) : 'n/m');
 
@@ -83,6 +86,9 @@ if (a.command) console.log(`command: ${a.command}`);
 console.log(`cores busy with other work before each target (should be ~0): ${[base, ...cands].filter(Boolean).map((d) => `${d.target} ${d.busyCoresAtStart ?? '?'}`).join(', ')}`);
 console.log(table);
 console.log('Rates are successful units per second; any non-2xx or malformed answer is counted under Errors, never as throughput.');
+if ([base, ...cands].some((d) => d?.results?.some(skewed))) {
+  console.log(`* other processes used more than ${SKEW} cores during this measurement (otherCores in the JSON): figure skewed, rerun on a quiet machine.`);
+}
 for (const doc of [base, ...cands]) {
   for (const r of doc?.results || []) {
     if (r.failed) console.log(`!! ${doc.target} ${r.id} failed: ${r.error}`);

@@ -22,7 +22,8 @@ public static class DataNodeEndpointRouteBuilderExtensions
             .MapBulkDocsEndpoints()
             .MapAllDocsEndpoints()
             .MapChangesEndpoints()
-            .MapLocalDocumentEndpoints();
+            .MapLocalDocumentEndpoints()
+            .MapReplicationEndpoints();
         app.MapFallback(() => CouchError.NotFound());
         return tenant;
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tessera.Storage;
@@ -37,6 +38,13 @@ public static class PostgresStorageBuilderExtensions
             {
                 connectionString.MaxAutoPrepare = 64;
             }
+
+            // Note: every storage call takes a pooled connection for one statement or batch; resetting session state on
+            // each return to the pool roughly halves the throughput of those calls, and storage never changes session state.
+            if (!SetsKeyword(options.ConnectionString, "No Reset On Close", "NoResetOnClose"))
+            {
+                connectionString.NoResetOnClose = true;
+            }
         });
 
         services.TryAddSingleton<IDatabaseCatalog, PostgresDatabaseCatalog>();
@@ -44,5 +52,20 @@ public static class PostgresStorageBuilderExtensions
         services.TryAddSingleton<IDocumentWriter, PostgresDocumentWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStorageInitializer, PostgresMigrator>());
         return builder;
+    }
+
+    private static bool SetsKeyword(string connectionString, params ReadOnlySpan<string> keywords)
+    {
+        // Note: a plain builder, because NpgsqlConnectionStringBuilder.ContainsKey tells whether a keyword is known, not set.
+        var raw = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var keyword in keywords)
+        {
+            if (raw.ContainsKey(keyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -147,6 +147,18 @@ public sealed class PostgresProviderTests(PostgresServer server)
     }
 
     [Fact]
+    public void UsePostgres_DataSource_AutoPreparesAndSkipsResetUnlessTheConnectionStringSaysOtherwise()
+    {
+        var defaults = DataSourceSettings("Host=localhost;Database=x");
+        var explicitValues = DataSourceSettings("Host=localhost;Database=x;Max Auto Prepare=5;No Reset On Close=false");
+
+        Assert.Equal(64, defaults.MaxAutoPrepare);
+        Assert.True(defaults.NoResetOnClose);
+        Assert.Equal(5, explicitValues.MaxAutoPrepare);
+        Assert.False(explicitValues.NoResetOnClose);
+    }
+
+    [Fact]
     public async Task CreateDatabase_OfTheTestServer_ReturnsDistinctEmptyDatabases()
     {
         var first = await server.CreateDatabaseAsync("fixture");
@@ -155,6 +167,12 @@ public sealed class PostgresProviderTests(PostgresServer server)
         Assert.NotEqual(new NpgsqlConnectionStringBuilder(first).Database, new NpgsqlConnectionStringBuilder(second).Database);
         Assert.Equal(0L, (await QueryAsync<long>(first, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).Single());
         TestContext.Current.TestOutputHelper?.WriteLine($"PostgreSQL test server from {server.Source}");
+    }
+
+    private static NpgsqlConnectionStringBuilder DataSourceSettings(string connectionString)
+    {
+        using var provider = Uninitialized(connectionString);
+        return new NpgsqlConnectionStringBuilder(provider.GetRequiredService<NpgsqlDataSource>().ConnectionString);
     }
 
     private static ServiceProvider Uninitialized(string connectionString)

@@ -17,7 +17,6 @@ public static class ServerEndpoints
     public static RouteGroupBuilder MapServerEndpoints(this IEndpointRouteBuilder app, RouteGroupBuilder tenant)
     {
         app.MapGet("/", (HttpContext _) => Welcome("tessera")).WithTags("Server");
-        tenant.MapGet("", (string tenant) => Welcome("tenant:" + tenant));
         tenant.MapGet("/", (string tenant) => Welcome("tenant:" + tenant));
         tenant.MapGet("/_all_dbs", AllDatabasesAsync);
         tenant.MapGet("/_up", () => CouchJson.Ok(w =>

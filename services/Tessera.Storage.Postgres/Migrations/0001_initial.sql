@@ -54,3 +54,20 @@ CREATE TABLE local_docs (
     body  jsonb  NOT NULL,
     PRIMARY KEY (db, id)
 );
+
+-- The first statement of every commit batch: advances the database's sequence and counters, and fails the whole
+-- batch (one implicit transaction, one round trip) when the database no longer exists, so no orphan rows are written.
+-- Note: updating the catalog row first also takes its row lock, so a concurrent delete of the database waits for the commit.
+CREATE FUNCTION tessera_advance_database(p_db bigint, p_update_seq bigint, p_doc_delta bigint, p_deleted_delta bigint)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    UPDATE databases
+    SET update_seq = p_update_seq, doc_count = doc_count + p_doc_delta, del_count = del_count + p_deleted_delta
+    WHERE key = p_db;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'storage database % does not exist', p_db USING ERRCODE = 'no_data_found';
+    END IF;
+END
+$$;

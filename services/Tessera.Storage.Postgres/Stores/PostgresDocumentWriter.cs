@@ -3,14 +3,15 @@ using Npgsql;
 namespace Tessera.Storage.Postgres.Stores;
 
 /// <summary>
-/// Writes of the single writer. A commit is one transaction carrying one <see cref="NpgsqlBatch"/> (one round trip,
-/// plus the COMMIT): each kind of row is written by one multi-row statement over <c>unnest()</c> of arrays, so the SQL
-/// stays constant (and auto-prepared) whatever the batch size.
+/// Writes of the single writer. A commit is one <see cref="NpgsqlBatch"/>: one round trip, executed by PostgreSQL as one
+/// implicit transaction (Npgsql sends a single Sync, so an error anywhere rolls back the whole batch). Each kind of row
+/// is written by one multi-row statement over <c>unnest()</c> of arrays, so the SQL stays constant (and auto-prepared)
+/// whatever the batch size.
 /// </summary>
 internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDocumentWriter
 {
-    private const string UpdateDatabaseSql =
-        "UPDATE databases SET update_seq = $2, doc_count = doc_count + $3, del_count = del_count + $4 WHERE key = $1";
+    // Fails the batch (SQLSTATE P0002) when the database no longer exists; see Migrations/0001_initial.sql.
+    private const string AdvanceDatabaseSql = "SELECT tessera_advance_database($1, $2, $3, $4)";
 
     private const string UpsertDocumentsSql = """
         INSERT INTO documents (db, id, winning_rev, deleted, seq, rev_tree)
@@ -62,16 +63,14 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
 
     public async Task CommitAsync(long database, CommitBatch batch, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var npgsqlBatch = new NpgsqlBatch(connection, transaction);
+        await using var npgsqlBatch = dataSource.CreateBatch();
 
-        // Note: the catalog row is updated first: it both takes the database's row lock (a concurrent DeleteAsync waits
-        // for this commit) and tells whether the database still exists.
-        var updateDatabase = Add(npgsqlBatch, UpdateDatabaseSql, database);
-        updateDatabase.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.UpdateSeq });
-        updateDatabase.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DocCountDelta });
-        updateDatabase.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DeletedDocCountDelta });
+        // Note: the catalog row is updated first: it takes the database's row lock (a concurrent DeleteAsync waits for
+        // this commit) and fails the batch when the database is gone.
+        var advance = Add(npgsqlBatch, AdvanceDatabaseSql, database);
+        advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.UpdateSeq });
+        advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DocCountDelta });
+        advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DeletedDocCountDelta });
 
         AddDocuments(npgsqlBatch, database, batch.Documents);
         AddBodies(npgsqlBatch, database, batch.Bodies);
@@ -79,14 +78,14 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         AddRevisionKeys(npgsqlBatch, DeleteBodiesSql, database, batch.RemovedBodies);
         AddAttachments(npgsqlBatch, database, batch.Attachments);
 
-        await npgsqlBatch.ExecuteNonQueryAsync(cancellationToken);
-        if (updateDatabase.RecordsAffected == 0)
+        try
         {
-            await transaction.RollbackAsync(cancellationToken);
-            throw new InvalidOperationException($"Storage database {database} does not exist; the commit was rolled back.");
+            await npgsqlBatch.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NoDataFound)
+        {
+            throw new InvalidOperationException($"Storage database {database} does not exist; nothing was committed.", exception);
+        }
     }
 
     public async Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default)
@@ -112,13 +111,11 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
 
     public async Task CompactAsync(long database, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        // One batch, so one implicit transaction: the attachment sweep sees the bodies the first statement left.
+        await using var batch = dataSource.CreateBatch();
         Add(batch, DeleteNonLeafBodiesSql, database);
         Add(batch, DeleteUnreferencedAttachmentsSql, database);
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, long database)
