@@ -83,6 +83,14 @@ trap 'exit 130' INT TERM
 
 node_tool() { node "$BENCH/lib/tools.mjs" "$@"; }
 show_log() { log "last lines of $1:"; tail -n 30 "$1" >&2 || true; }
+# check_alive NAME LOG: a server that died mid-run explains a wall of ECONNREFUSED errors.
+check_alive() {
+  if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    local rc=0; wait "$SERVER_PID" 2>/dev/null || rc=$?
+    log "$1 EXITED during the run (exit status $rc; 137 = SIGKILL, 134 = abort)"; show_log "$2"
+    SERVER_PID=; FAILED=1
+  fi
+}
 
 # ---- 1. npm dependencies -------------------------------------------------------------------
 if [ ! -f "$BENCH/node_modules/.package-lock.json" ] || [ "$BENCH/package-lock.json" -nt "$BENCH/node_modules/.package-lock.json" ]; then
@@ -102,7 +110,12 @@ if [ "$NEED_TESSERA" = 1 ] && [ "$BUILD" = 1 ]; then
     show_log "$TMP/build.log"; log "Tessera build failed (use --baseline-only or --self-test to check the harness)"; exit 1
   fi
 fi
-if [ "$NEED_TESSERA" = 1 ] && [ ! -f "$DLL" ]; then log "missing $DLL"; exit 1; fi
+if [ "$NEED_TESSERA" = 1 ]; then
+  [ -f "$DLL" ] || { log "missing $DLL"; exit 1; }
+  # Run a private copy of what we just built: a concurrent `dotnet build -c Release` by
+  # someone else rewrites these files in place, which can crash a server that maps them.
+  cp -a "$(dirname "$DLL")" "$TMP/server"
+fi
 
 BENCH_ARGS=(--only "$ONLY" --run-id "$RUN_ID" --wait-quiet "$WAIT_QUIET")
 [ "$QUICK" = 1 ] && BENCH_ARGS+=(--quick)
@@ -136,6 +149,7 @@ if [ -n "$BASELINE_URL" ]; then
 else
   start_pouchdb "$TMP/pouchdb"
   run_bench pouchdb-server "$POUCH_URL" "$BASE_OUT" --server-pids "$SERVER_PID"
+  check_alive pouchdb-server "$TMP/pouchdb/stdout.log"
   stop_server
 fi
 
@@ -172,8 +186,8 @@ start_tessera() { # $1 = pg|sqlite
   else
     envs+=("Tessera__DataPath=$TMP/tessera-$store/data")
   fi
-  # cwd = the build output, so the server finds its appsettings*.json as content root.
-  (cd "$(dirname "$DLL")" && exec env "${envs[@]}" dotnet "$DLL" --urls "http://127.0.0.1:$port") \
+  # cwd = the copied build output, so the server finds its appsettings*.json as content root.
+  (cd "$TMP/server" && exec env "${envs[@]}" dotnet "$TMP/server/$(basename "$DLL")" --urls "http://127.0.0.1:$port") \
     >"$TMP/tessera-$store/server.log" 2>&1 &
   SERVER_PID=$!
   node_tool wait "http://127.0.0.1:$port/" 120 "$SERVER_PID" || { show_log "$TMP/tessera-$store/server.log"; exit 1; }
@@ -202,6 +216,7 @@ else
     # Count PostgreSQL's CPU too: its postmaster pid is line 1 of postmaster.pid.
     [ "$store" = pg ] && pids+=("$(head -n1 "$PGDATA_DIR/postmaster.pid")")
     run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"
+    check_alive "tessera-$store" "$TMP/tessera-$store/server.log"
     stop_server
     stop_pg
     CAND_ARGS+=(--candidate "$out")

@@ -87,7 +87,7 @@ console.log(`cores busy with other work before each target (should be ~0): ${[ba
 console.log(table);
 console.log('Rates are successful units per second; any non-2xx or malformed answer is counted under Errors, never as throughput.');
 if ([base, ...cands].some((d) => d?.results?.some(skewed))) {
-  console.log(`* other processes used more than ${SKEW} cores during this measurement (otherCores in the JSON): figure skewed, rerun on a quiet machine.`);
+  console.log(`* other processes used more than ${SKEW} cores during this measurement (otherCores in the JSON): figure likely skewed (kernel I/O threads also count here), rerun on a quiet machine.`);
 }
 for (const doc of [base, ...cands]) {
   for (const r of doc?.results || []) {

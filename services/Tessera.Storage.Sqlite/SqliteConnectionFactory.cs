@@ -8,7 +8,7 @@ namespace Tessera.Storage.Sqlite;
 /// Note: SQLite allows one writer at a time anyway; queueing writers here (several databases commit concurrently)
 /// is cheaper than letting them spin on SQLITE_BUSY, and WAL mode lets readers run beside the writer.
 /// </summary>
-internal sealed class SqliteConnectionFactory : IAsyncDisposable
+internal sealed class SqliteConnectionFactory : IAsyncDisposable, IDisposable
 {
     private readonly SemaphoreSlim _writerLock = new(1, 1);
     private SqliteConnection? _writer;
@@ -73,9 +73,16 @@ internal sealed class SqliteConnectionFactory : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await _writerLock.WaitAsync();
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // Note: synchronous as well, so a container disposed with Dispose() (not DisposeAsync) does not throw.
+    public void Dispose()
+    {
+        _writerLock.Wait();
         try
         {
             if (_disposed)
@@ -84,11 +91,8 @@ internal sealed class SqliteConnectionFactory : IAsyncDisposable
             }
 
             _disposed = true;
-            if (_writer is not null)
-            {
-                await _writer.DisposeAsync();
-                _writer = null;
-            }
+            _writer?.Dispose();
+            _writer = null;
 
             // Pooled reader connections keep the file open; release them so the folder can be moved or deleted.
             using var connection = new SqliteConnection(ConnectionString);

@@ -7,9 +7,6 @@ namespace Tessera.DataNode.IntegrationTests;
 /// <summary>The server and tenant roots, <c>_all_dbs</c>, and tenant isolation.</summary>
 public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IClassFixture<SqliteServer>
 {
-    private const string TenantRootBug =
-        "server bug: GET /t/{tenant}/ and /t/{tenant} answer 500 (AmbiguousMatchException: the routes \"\" and \"/\" of the tenant group both match, plus the fallback)";
-
     [Fact]
     public async Task GetServerRoot_Always_ReturnsWelcome()
     {
@@ -29,7 +26,7 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
         Assert.Equal(first.String("uuid"), second.String("uuid"));
     }
 
-    [Theory(Skip = TenantRootBug)]
+    [Theory]
     [InlineData("")]
     [InlineData("/t/dev")]
     public async Task GetTenantRoot_WithOrWithoutSlash_ReturnsWelcomeWithStableUuid(string path)
@@ -42,7 +39,7 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
         Assert.Equal(first.String("uuid"), second.String("uuid"));
     }
 
-    [Fact(Skip = TenantRootBug)]
+    [Fact]
     public async Task GetTenantRoot_OfUnknownTenant_Returns404()
     {
         var response = await Couch.GetAsync("/t/other/");

@@ -5,7 +5,8 @@ namespace Tessera.Storage.Conformance;
 
 /// <summary>
 /// Rough throughput numbers, printed to the test output. Explicit: run them on purpose
-/// (<c>dotnet test --project ... -- --filter-query "/*/*/*/Throughput*" --explicit on</c>), never as a gate.
+/// (<c>dotnet test --project ... -- --explicit only --filter-method "*Throughput*" --report-xunit-trx</c>; the numbers
+/// are in the TRX output), never as a gate.
 /// </summary>
 public abstract partial class StorageConformanceTests
 {

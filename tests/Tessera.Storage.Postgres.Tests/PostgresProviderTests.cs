@@ -95,6 +95,27 @@ public sealed class PostgresProviderTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Commit_WithABodyJsonbRejects_FailsWholeAndWritesNothing()
+    {
+        // Note: jsonb cannot hold U+0000 in strings. The failure comes from the third statement of the batch, after the
+        // catalog row was advanced, so this also shows the batch is one transaction.
+        var connectionString = await server.CreateDatabaseAsync("nul_body");
+        await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
+        var catalog = services.GetRequiredService<IDatabaseCatalog>();
+        var database = (await catalog.CreateAsync("tenant", "db", Token))!;
+        var batch = new CommitBatch(
+            [new DocumentRecord("good", "1-a", false, 1, [1]), new DocumentRecord("bad", "1-a", false, 2, [1])],
+            [new RevisionBody("good", "1-a", "{}"), new RevisionBody("bad", "1-a", """{"text":"nul \u0000 inside"}""")],
+            [], [], [], 2, 2, 0);
+
+        var exception = await Assert.ThrowsAsync<PostgresException>(() => services.GetRequiredService<IDocumentWriter>().CommitAsync(database.Key, batch, Token));
+
+        Assert.Equal(PostgresErrorCodes.UntranslatableCharacter, exception.SqlState);
+        Assert.Null(await services.GetRequiredService<IDocumentReader>().GetDocumentAsync(database.Key, "good", Token));
+        Assert.Equal(0, (await catalog.GetAsync("tenant", "db", Token))!.UpdateSeq);
+    }
+
+    [Fact]
     public async Task Schema_StoresBodiesAsJsonbAndOrdersIdsByBytes()
     {
         var connectionString = await server.CreateDatabaseAsync("schema");

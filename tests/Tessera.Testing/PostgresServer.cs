@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using Xunit;
 
@@ -62,7 +61,10 @@ public sealed class PostgresServer : IAsyncLifetime
     private IAsyncDisposable? _container;
     private string? _connectionString;
 
-    /// <summary>Connection string of the server's maintenance database (<c>postgres</c>), as a superuser or CREATEDB user.</summary>
+    /// <summary>
+    /// Connection string of the server as a user that may create databases: the <c>TESSERA_TEST_POSTGRES</c> value as
+    /// given, or the <c>postgres</c> database as superuser. Tests should use <see cref="CreateDatabaseAsync"/> instead.
+    /// </summary>
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The PostgreSQL server has not been started.");
 
     /// <summary>Where the server came from: <c>environment</c>, <c>testcontainers</c> or <c>local cluster</c>.</summary>
@@ -199,6 +201,5 @@ public sealed class PostgresServer : IAsyncLifetime
         return characters.Length == 0 ? "tessera" : new string(characters);
     }
 
-    private static void Diagnostic(string message) =>
-        TestContext.Current.SendDiagnosticMessage(message.ToString(CultureInfo.InvariantCulture));
+    private static void Diagnostic(string message) => TestContext.Current.SendDiagnosticMessage(message);
 }

@@ -15,6 +15,9 @@ public sealed class CouchJson(int statusCode, Action<Utf8JsonWriter> write) : IR
 
     public int? StatusCode { get; } = statusCode;
 
+    /// <summary>CouchDB ends every JSON response with a newline; line-oriented clients rely on it.</summary>
+    internal static ReadOnlyMemory<byte> NewLine { get; } = "\n"u8.ToArray();
+
     public static CouchJson Ok(Action<Utf8JsonWriter> write) => new(200, write);
 
     public static CouchJson Created(Action<Utf8JsonWriter> write) => new(201, write);
@@ -43,7 +46,7 @@ public sealed class CouchJson(int statusCode, Action<Utf8JsonWriter> write) : IR
             write(writer);
         }
 
-        await response.BodyWriter.WriteAsync("\n"u8.ToArray());
+        await response.BodyWriter.WriteAsync(NewLine);
     }
 
     /// <summary>Writes a stored JSON value (a body from storage) as the current property's value, without re-parsing it.</summary>

@@ -32,6 +32,6 @@ public sealed class CouchStreamedJson(Func<Utf8JsonWriter, Func<ValueTask>, Task
 
         await write(writer, MaybeFlush);
         writer.Flush();
-        await body.WriteAsync("\n"u8.ToArray(), httpContext.RequestAborted);
+        await body.WriteAsync(CouchJson.NewLine, httpContext.RequestAborted);
     }
 }
