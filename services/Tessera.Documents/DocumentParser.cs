@@ -186,7 +186,38 @@ public static partial class DocumentParser
                 DocumentException.DocumentTooLarge, id ?? $"Document body exceeds {limits.MaxDocumentBytes} bytes");
         }
 
+        if (ContainsNulCharacter(body.WrittenSpan))
+        {
+            // Note: PostgreSQL's jsonb (and text) cannot hold U+0000; refuse it here, so one such document cannot
+            // fail a group commit that carries other clients' writes.
+            throw new DocumentException(DocumentException.BadRequest, "Strings must not contain the character U+0000");
+        }
+
         return new ParsedDocument(id, rev, deleted, revisions, attachments, Encoding.UTF8.GetString(body.WrittenSpan));
+    }
+
+    /// <summary>Finds the escape <c>\u0000</c> in written JSON (a literal backslash is written as <c>\\</c>, so parity decides).</summary>
+    private static bool ContainsNulCharacter(ReadOnlySpan<byte> json)
+    {
+        var start = 0;
+        while (json[start..].IndexOf("\\u0000"u8) is var found and >= 0)
+        {
+            var at = start + found;
+            var backslashes = 0;
+            while (at - backslashes - 1 >= 0 && json[at - backslashes - 1] == (byte)'\\')
+            {
+                backslashes++;
+            }
+
+            if (backslashes % 2 == 0)
+            {
+                return true;
+            }
+
+            start = at + 1;
+        }
+
+        return false;
     }
 
     private static DocumentException InvalidJson() => new(DocumentException.BadRequest, "invalid UTF-8 JSON");

@@ -22,7 +22,13 @@ export async function startRecordingProxy() {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const url = new URL(req.url, 'http://proxy');
-      const entry = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams) };
+      const entry = {
+        method: req.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        // Tag set by the client (PouchDB `headers` option) to tell replication runs apart.
+        run: req.headers['x-compat-run'],
+      };
       if (url.pathname.endsWith('/_bulk_docs') && req.method === 'POST') {
         try {
           entry.docs = JSON.parse(body.toString('utf8')).docs.length;
