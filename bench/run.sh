@@ -16,6 +16,9 @@
 #   --self-test             benchmark a second pouchdb-server in Tessera's place: checks the
 #                           harness itself (ratios should be ~1x) without building Tessera
 #   --baseline-only         only the pouchdb-server side
+#   --tessera-only          only the Tessera side (no ratios; for iterating on the server)
+#   --rounds N              repeat the whole sequence N times; the report takes, per workload
+#                           and target, the round with the median rate (steadier on a busy box)
 #   --keep-tmp              keep the temp folder (server logs, data) for inspection
 #   --wait-quiet SECONDS    before each target, wait up to SECONDS for the machine to be idle
 #                           (other builds/tests skew the figures; the report shows busy cores)
@@ -33,7 +36,7 @@ REPO="$(cd "$BENCH/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
 DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 
-QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0
+QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,13 +48,16 @@ while [ $# -gt 0 ]; do
     --baseline-url) BASELINE_URL="$2"; shift ;;
     --self-test) SELF_TEST=1 ;;
     --baseline-only) BASELINE_ONLY=1 ;;
+    --tessera-only) TESSERA_ONLY=1 ;;
     --keep-tmp) KEEP_TMP=1 ;;
     --wait-quiet) WAIT_QUIET="$2"; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --rounds) ROUNDS="$2"; shift ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive integer" >&2; exit 2; }
 case "$STORE" in pg) STORES=(pg) ;; sqlite) STORES=(sqlite) ;; both) STORES=(pg sqlite) ;; *) echo "--store pg|sqlite|both" >&2; exit 2 ;; esac
 
 log() { echo "[run.sh] $*" >&2; }
@@ -117,8 +123,6 @@ if [ "$NEED_TESSERA" = 1 ]; then
   cp -a "$(dirname "$DLL")" "$TMP/server"
 fi
 
-BENCH_ARGS=(--only "$ONLY" --run-id "$RUN_ID" --wait-quiet "$WAIT_QUIET")
-[ "$QUICK" = 1 ] && BENCH_ARGS+=(--quick)
 FAILED=0
 
 # run_bench NAME DB_BASE_URL OUTFILE [extra args]: the load generator, as its own process.
@@ -142,29 +146,17 @@ start_pouchdb() {
   POUCH_URL="http://127.0.0.1:$port"
 }
 
-# ---- 3. baseline: pouchdb-server ------------------------------------------------------------
-BASE_OUT="$RESULTS/$RUN_ID-pouchdb-server.json"
-if [ -n "$BASELINE_URL" ]; then
-  run_bench pouchdb-server "$BASELINE_URL" "$BASE_OUT" --drop-dbs
-else
-  start_pouchdb "$TMP/pouchdb"
-  run_bench pouchdb-server "$POUCH_URL" "$BASE_OUT" --server-pids "$SERVER_PID"
-  check_alive pouchdb-server "$TMP/pouchdb/stdout.log"
-  stop_server
-fi
-
-# ---- 4. candidates --------------------------------------------------------------------------
-CAND_ARGS=()
+# ---- 3./4. the targets, one after the other; --rounds N repeats the whole sequence ----------
 start_postgres() { # throwaway cluster on a free loopback port; trust auth, fsync on (defaults)
   if [ ! -x "$PGBIN/initdb" ]; then
     log "installing postgresql-15"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null
   fi
-  local dir="$TMP/pg"
+  local dir="$ROUND_DIR/pg"
   PGPORT="$(node_tool free-port)"
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres: "$dir"
-  as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$TMP/initdb.log" 2>&1 || { show_log "$TMP/initdb.log"; exit 1; }
+  as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 || { show_log "$dir/initdb.log"; exit 1; }
   cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PGPORT
@@ -179,51 +171,75 @@ EOF
 start_tessera() { # $1 = pg|sqlite
   local store="$1" port
   port="$(node_tool free-port)"
-  mkdir -p "$TMP/tessera-$store"
+  mkdir -p "$ROUND_DIR/tessera-$store"
   local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning")
   if [ "$store" = pg ]; then
     envs+=("ConnectionStrings__Tessera=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=tessera")
   else
-    envs+=("Tessera__DataPath=$TMP/tessera-$store/data")
+    envs+=("Tessera__DataPath=$ROUND_DIR/tessera-$store/data")
   fi
   # cwd = the copied build output, so the server finds its appsettings*.json as content root.
   (cd "$TMP/server" && exec env "${envs[@]}" dotnet "$TMP/server/$(basename "$DLL")" --urls "http://127.0.0.1:$port") \
-    >"$TMP/tessera-$store/server.log" 2>&1 &
+    >"$ROUND_DIR/tessera-$store/server.log" 2>&1 &
   SERVER_PID=$!
-  node_tool wait "http://127.0.0.1:$port/" 120 "$SERVER_PID" || { show_log "$TMP/tessera-$store/server.log"; exit 1; }
+  node_tool wait "http://127.0.0.1:$port/" 120 "$SERVER_PID" || { show_log "$ROUND_DIR/tessera-$store/server.log"; exit 1; }
   TESSERA_BASE="http://127.0.0.1:$port/t/dev"
 }
 
-if [ "$BASELINE_ONLY" = 1 ]; then
-  :
-elif [ "$SELF_TEST" = 1 ]; then
-  out="$RESULTS/$RUN_ID-pouchdb-self-test.json"
-  start_pouchdb "$TMP/pouchdb-self-test"
-  run_bench pouchdb-self-test "$POUCH_URL" "$out" --server-pids "$SERVER_PID"
-  stop_server
-  CAND_ARGS+=(--candidate "$out")
-elif [ -n "$TESSERA_URL" ]; then
-  out="$RESULTS/$RUN_ID-tessera.json"
-  run_bench tessera "$TESSERA_URL" "$out" --drop-dbs
-  CAND_ARGS+=(--candidate "$out")
-else
-  for store in "${STORES[@]}"; do
-    out="$RESULTS/$RUN_ID-tessera-$store.json"
-    pids=()
-    if [ "$store" = pg ]; then start_postgres; fi
-    start_tessera "$store"
-    pids=("$SERVER_PID")
-    # Count PostgreSQL's CPU too: its postmaster pid is line 1 of postmaster.pid.
-    [ "$store" = pg ] && pids+=("$(head -n1 "$PGDATA_DIR/postmaster.pid")")
-    run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"
-    check_alive "tessera-$store" "$TMP/tessera-$store/server.log"
-    stop_server
-    stop_pg
-    CAND_ARGS+=(--candidate "$out")
-  done
-fi
+BASE_FILES=() CAND_FILES=()
+for round in $(seq 1 "$ROUNDS"); do
+  ROUND_DIR="$TMP/r$round"; mkdir -p "$ROUND_DIR"; chmod 755 "$ROUND_DIR"
+  R="$RUN_ID-r$round"
+  [ "$ROUNDS" -gt 1 ] && log "round $round of $ROUNDS"
+  BENCH_ARGS=(--only "$ONLY" --run-id "$R" --wait-quiet "$WAIT_QUIET")
+  [ "$QUICK" = 1 ] && BENCH_ARGS+=(--quick)
 
-# ---- 5. report ------------------------------------------------------------------------------
-node "$BENCH/lib/report.mjs" --baseline "$BASE_OUT" "${CAND_ARGS[@]}" \
+  # baseline: pouchdb-server
+  out="$RESULTS/$R-pouchdb-server.json"
+  if [ "$TESSERA_ONLY" = 1 ]; then
+    :
+  elif [ -n "$BASELINE_URL" ]; then
+    run_bench pouchdb-server "$BASELINE_URL" "$out" --drop-dbs; BASE_FILES+=(--baseline "$out")
+  else
+    start_pouchdb "$ROUND_DIR/pouchdb"
+    run_bench pouchdb-server "$POUCH_URL" "$out" --server-pids "$SERVER_PID"
+    check_alive pouchdb-server "$ROUND_DIR/pouchdb/stdout.log"
+    stop_server
+    BASE_FILES+=(--baseline "$out")
+  fi
+
+  # candidates
+  if [ "$BASELINE_ONLY" = 1 ]; then
+    :
+  elif [ "$SELF_TEST" = 1 ]; then
+    out="$RESULTS/$R-pouchdb-self-test.json"
+    start_pouchdb "$ROUND_DIR/pouchdb-self-test"
+    run_bench pouchdb-self-test "$POUCH_URL" "$out" --server-pids "$SERVER_PID"
+    check_alive pouchdb-self-test "$ROUND_DIR/pouchdb-self-test/stdout.log"
+    stop_server
+    CAND_FILES+=(--candidate "$out")
+  elif [ -n "$TESSERA_URL" ]; then
+    out="$RESULTS/$R-tessera.json"
+    run_bench tessera "$TESSERA_URL" "$out" --drop-dbs
+    CAND_FILES+=(--candidate "$out")
+  else
+    for store in "${STORES[@]}"; do
+      out="$RESULTS/$R-tessera-$store.json"
+      if [ "$store" = pg ]; then start_postgres; fi
+      start_tessera "$store"
+      pids=("$SERVER_PID")
+      # Count PostgreSQL's CPU too: its postmaster pid is line 1 of postmaster.pid.
+      [ "$store" = pg ] && pids+=("$(head -n1 "$PGDATA_DIR/postmaster.pid")")
+      run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"
+      check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+      stop_server
+      stop_pg
+      CAND_FILES+=(--candidate "$out")
+    done
+  fi
+done
+
+# ---- 5. report (with several rounds: per workload, the round with the median rate) ----------
+node "$BENCH/lib/report.mjs" "${BASE_FILES[@]}" "${CAND_FILES[@]}" \
   --out "$RESULTS/$RUN_ID.json" --command "bench/run.sh $ORIG_ARGS" || FAILED=1
 exit "$FAILED"

@@ -49,6 +49,7 @@ export async function runLoad({ pool, concurrency, warmupMs = 0, durationMs, max
   const windowEnd = windowStart + durationMs;
   const latencies = [];
   const errorKinds = {};
+  const perSecond = []; // units completed in each second of the window: shows stalls
   let issued = 0, requests = 0, units = 0, errors = 0, warmupErrors = 0, networkErrors = 0;
   let lastEnd = windowStart, stopReason = null;
 
@@ -90,6 +91,8 @@ export async function runLoad({ pool, concurrency, warmupMs = 0, durationMs, max
       if (start >= windowStart && end <= windowEnd) {
         requests++;
         units += outcome.units;
+        const sec = Math.floor((end - windowStart) / 1000);
+        perSecond[sec] = (perSecond[sec] || 0) + outcome.units;
         latencies.push(end - start);
         if (end > lastEnd) lastEnd = end;
       }
@@ -119,6 +122,7 @@ export async function runLoad({ pool, concurrency, warmupMs = 0, durationMs, max
     errors: errors + warmupErrors,
     warmupErrors,
     errorKinds,
+    perSecond: Array.from(perSecond, (x) => x || 0),
     // CPU seconds this load-generator process used per wall second; near 1.0 means the
     // generator itself (one JS thread) was the bottleneck, not the server.
     loadgenCores: round((loadCpu.user + loadCpu.system) / 1000 / (performance.now() - t0)),

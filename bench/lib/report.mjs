@@ -10,7 +10,7 @@ import os from 'node:os';
 
 const { values: a } = parseArgs({
   options: {
-    baseline: { type: 'string' },
+    baseline: { type: 'string', multiple: true, default: [] },
     candidate: { type: 'string', multiple: true, default: [] },
     out: { type: 'string' },
     command: { type: 'string', default: '' },
@@ -27,9 +27,34 @@ export const GOALS = {
 };
 const ORDER = ['W1c16', 'W1c64', 'W2', 'W3', 'W4'];
 
-const load = (f) => (f && existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null);
-const base = load(a.baseline);
-const cands = a.candidate.map((f) => load(f) || { target: f.replace(/^.*-(tessera[^.]*)\.json$/, '$1'), results: [] });
+const load = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null);
+
+// Several files of one target (--rounds N) fold into one: per workload, the round whose rate
+// is the median, kept whole so its p50/p99/errors stay consistent. rounds[] keeps every rate.
+function fold(files, fallbackName) {
+  const docs = files.map(load).filter(Boolean);
+  if (!docs.length) return files.length ? { target: fallbackName, results: [] } : null;
+  const ids = [...new Set(docs.flatMap((d) => d.results.map((r) => r.id)))];
+  const results = ids.map((id) => {
+    const ok = docs.map((d) => d.results.find((r) => r.id === id && !r.failed)).filter(Boolean);
+    if (!ok.length) return docs.map((d) => d.results.find((r) => r.id === id)).find(Boolean);
+    const sorted = [...ok].sort((x, y) => x.rate - y.rate);
+    const errors = ok.reduce((n, r) => n + r.errors, 0); // errors of any round count
+    const failedRounds = docs.length - ok.length; // a round where the workload could not run
+    return { ...sorted[Math.floor((sorted.length - 1) / 2)], errors, failedRounds, rounds: ok.map((r) => r.rate) };
+  });
+  return { ...docs[0], results, rounds: docs.length, busyCoresAtStart: Math.max(...docs.map((d) => d.busyCoresAtStart ?? 0)) };
+}
+const groupByTarget = (files) => {
+  const m = new Map();
+  for (const f of files) {
+    const name = load(f)?.target ?? f.replace(/^.*-r\d+-(.*)\.json$/, '$1');
+    m.set(name, [...(m.get(name) || []), f]);
+  }
+  return [...m].map(([name, fs]) => fold(fs, name));
+};
+const base = fold(a.baseline, 'pouchdb-server');
+const cands = groupByTarget(a.candidate);
 const byId = (doc, id) => doc?.results?.find((r) => r.id === id && !r.failed) || null;
 
 // "*" marks a figure measured while other processes used > SKEW cores (see otherCores).
@@ -44,7 +69,7 @@ function verdict(id, c, b) {
   if (!g) return '-';
   const want = `>=${g.ratio}x${g.p99 ? `, p99<${g.p99}ms` : ''}`;
   if (!c || !b) return `${want}: not measured`;
-  if (c.errors > 0) return `${want}: FAIL (errors)`;
+  if (c.errors > 0 || c.failedRounds > 0) return `${want}: FAIL (errors)`;
   const ok = c.rate / b.rate >= g.ratio && (!g.p99 || c.p99 < g.p99);
   return `${want}: ${ok ? 'PASS' : 'FAIL'}`;
 }
@@ -81,7 +106,8 @@ const env = {
   node: process.version,
 };
 
-console.log(`\nTessera vs pouchdb-server  (${env.date}, commit ${commit ?? '?'}, ${env.cpus} cpus, ${env.quick ? 'QUICK smoke run' : 'full run'})`);
+const rounds = base?.rounds ?? cands[0]?.rounds ?? 1;
+console.log(`\nTessera vs pouchdb-server  (${env.date}, commit ${commit ?? '?'}, ${env.cpus} cpus, ${env.quick ? 'QUICK smoke run' : 'full run'}${rounds > 1 ? `, median of ${rounds} rounds` : ''})`);
 if (a.command) console.log(`command: ${a.command}`);
 console.log(`cores busy with other work before each target (should be ~0): ${[base, ...cands].filter(Boolean).map((d) => `${d.target} ${d.busyCoresAtStart ?? '?'}`).join(', ')}`);
 console.log(table);
@@ -93,6 +119,7 @@ for (const doc of [base, ...cands]) {
   for (const r of doc?.results || []) {
     if (r.failed) console.log(`!! ${doc.target} ${r.id} failed: ${r.error}`);
     else if (r.errors) console.log(`!! ${doc.target} ${r.id}: ${r.errors} errors ${JSON.stringify(r.errorKinds)}`);
+    if (r.failedRounds) console.log(`!! ${doc.target} ${r.id} could not run in ${r.failedRounds} round(s)`);
   }
 }
 

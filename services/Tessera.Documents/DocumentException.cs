@@ -21,13 +21,24 @@ public sealed class DocumentException : Exception
     /// <summary>The CouchDB error token for an attachment over the size limit (413).</summary>
     public const string AttachmentTooLarge = "attachment_too_large";
 
-    /// <summary>Creates the exception; the status is 413 for the two "too large" errors and 400 otherwise.</summary>
+    /// <summary>
+    /// The CouchDB error token for a well-formed document the server will not store (403). A replicator skips such a
+    /// document and goes on, as it does for documents a validation function refuses.
+    /// </summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>Creates the exception; the status is 413 for the two "too large" errors, 403 for forbidden and 400 otherwise.</summary>
     public DocumentException(string error, string reason)
         : base($"{error}: {reason}")
     {
         Error = error;
         Reason = reason;
-        StatusCode = error is DocumentTooLarge or AttachmentTooLarge ? 413 : 400;
+        StatusCode = error switch
+        {
+            DocumentTooLarge or AttachmentTooLarge => 413,
+            Forbidden => 403,
+            _ => 400,
+        };
     }
 
     /// <summary>The CouchDB error token, e.g. <c>bad_request</c>.</summary>

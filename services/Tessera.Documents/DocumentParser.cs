@@ -190,7 +190,7 @@ public static partial class DocumentParser
         {
             // Note: PostgreSQL's jsonb (and text) cannot hold U+0000; refuse it here, so one such document cannot
             // fail a group commit that carries other clients' writes.
-            throw new DocumentException(DocumentException.BadRequest, "Strings must not contain the character U+0000");
+            throw new DocumentException(DocumentException.Forbidden, "Strings must not contain the character U+0000");
         }
 
         return new ParsedDocument(id, rev, deleted, revisions, attachments, Encoding.UTF8.GetString(body.WrittenSpan));

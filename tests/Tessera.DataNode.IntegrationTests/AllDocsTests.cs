@@ -33,11 +33,11 @@ public sealed class AllDocsTests(SqliteServer server) : CouchTestBase(server), I
         Assert.Equal(4, json.GetProperty("total_rows").GetInt64());
         Assert.Equal(0, json.GetProperty("offset").GetInt64());
         CouchAssert.JsonEqual(
-            $$"""
-            [{"id":"a","key":"a","value":{"rev":"{{revs["a"]}}"}},
-             {"id":"b","key":"b","value":{"rev":"{{revs["b"]}}"}},
-             {"id":"d","key":"d","value":{"rev":"{{revs["d"]}}"}},
-             {"id":"e","key":"e","value":{"rev":"{{revs["e"]}}"}}]
+            $$$"""
+            [{"id":"a","key":"a","value":{"rev":"{{{revs["a"]}}}"}},
+             {"id":"b","key":"b","value":{"rev":"{{{revs["b"]}}}"}},
+             {"id":"d","key":"d","value":{"rev":"{{{revs["d"]}}}"}},
+             {"id":"e","key":"e","value":{"rev":"{{{revs["e"]}}}"}}]
             """,
             json.GetProperty("rows"));
     }
@@ -112,11 +112,11 @@ public sealed class AllDocsTests(SqliteServer server) : CouchTestBase(server), I
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         CouchAssert.JsonEqual(
-            $$"""
-            [{"id":"e","key":"e","value":{"rev":"{{revs["e"]}}"}},
+            $$$"""
+            [{"id":"e","key":"e","value":{"rev":"{{{revs["e"]}}}"}},
              {"key":"missing","error":"not_found"},
-             {"id":"c","key":"c","value":{"rev":"{{revs["c"]}}","deleted":true}},
-             {"id":"a","key":"a","value":{"rev":"{{revs["a"]}}"}}]
+             {"id":"c","key":"c","value":{"rev":"{{{revs["c"]}}}","deleted":true}},
+             {"id":"a","key":"a","value":{"rev":"{{{revs["a"]}}}"}}]
             """,
             response.Json.GetProperty("rows"));
     }

@@ -12,17 +12,20 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
 {
     private static readonly byte[] Hello = Encoding.UTF8.GetBytes("hello, world");
 
+    /// <summary>An <c>_attachments</c> member holding <see cref="Hello"/> inline as "hello.txt".</summary>
+    private const string HelloAttachment = """{"hello.txt":{"content_type":"text/plain","data":"aGVsbG8sIHdvcmxk"}}""";
+
     [Fact]
     public async Task PutDocument_WithInlineAttachment_StoresStubWithMd5Digest()
     {
         var db = await Couch.CreateDatabaseAsync();
 
-        var rev = await Couch.PutDocumentAsync(db, "doc", $$"""{"a":1,"_attachments":{"hello.txt":{"content_type":"text/plain","data":"{{Convert.ToBase64String(Hello)}}"}}}""");
+        var rev = await Couch.PutDocumentAsync(db, "doc", $$"""{"a":1,"_attachments":{{HelloAttachment}}}""");
 
         var doc = (await Couch.GetAsync($"{db}/doc")).Json;
         Assert.Equal(rev, doc.GetProperty("_rev").GetString());
         CouchAssert.JsonEqual(
-            $$"""{"hello.txt":{"content_type":"text/plain","digest":"{{Digest(Hello)}}","length":{{Hello.Length}},"revpos":1,"stub":true}}""",
+            $$$"""{"hello.txt":{"content_type":"text/plain","digest":"{{{Digest(Hello)}}}","length":{{{Hello.Length}}},"revpos":1,"stub":true}}""",
             doc.GetProperty("_attachments"));
     }
 
@@ -30,7 +33,7 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
     public async Task GetAttachment_Inline_ReturnsBytesWithContentType()
     {
         var db = await Couch.CreateDatabaseAsync();
-        await Couch.PutDocumentAsync(db, "doc", $$"""{"_attachments":{"hello.txt":{"content_type":"text/plain","data":"{{Convert.ToBase64String(Hello)}}"}}}""");
+        await Couch.PutDocumentAsync(db, "doc", $$"""{"_attachments":{{HelloAttachment}}}""");
 
         var response = await Couch.GetAsync($"{db}/doc/hello.txt");
 
@@ -134,7 +137,7 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
     public async Task PutDocument_WithAttachmentStubs_KeepsAttachmentsAcrossUpdate()
     {
         var db = await Couch.CreateDatabaseAsync();
-        var rev1 = await Couch.PutDocumentAsync(db, "doc", $$"""{"v":1,"_attachments":{"hello.txt":{"content_type":"text/plain","data":"{{Convert.ToBase64String(Hello)}}"}}}""");
+        var rev1 = await Couch.PutDocumentAsync(db, "doc", $$"""{"v":1,"_attachments":{{HelloAttachment}}}""");
         var stubs = (await Couch.GetAsync($"{db}/doc")).Json.GetProperty("_attachments").GetRawText();
 
         var rev2 = await Couch.PutDocumentAsync(db, "doc", $$"""{"_rev":"{{rev1}}","v":2,"_attachments":{{stubs}}}""");
@@ -152,7 +155,7 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
     public async Task PutDocument_WithoutAttachmentsMember_DropsAttachments()
     {
         var db = await Couch.CreateDatabaseAsync();
-        var rev1 = await Couch.PutDocumentAsync(db, "doc", $$"""{"_attachments":{"hello.txt":{"content_type":"text/plain","data":"{{Convert.ToBase64String(Hello)}}"}}}""");
+        var rev1 = await Couch.PutDocumentAsync(db, "doc", $$"""{"_attachments":{{HelloAttachment}}}""");
 
         await Couch.PutDocumentAsync(db, "doc", $$"""{"_rev":"{{rev1}}","v":2}""");
 
@@ -168,7 +171,7 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
         var rev1 = await Couch.PutDocumentAsync(db, "doc", "{}");
         var before = await Couch.StateAsync(db);
 
-        var response = await Couch.PutAsync($"{db}/doc", $$"""{"_rev":"{{rev1}}","_attachments":{"ghost.txt":{"stub":true}}}""");
+        var response = await Couch.PutAsync($"{db}/doc", $$"""{"_rev":"{{rev1}}","_attachments":{"ghost.txt":{"stub":true} } }""");
 
         CouchAssert.Error(response, HttpStatusCode.PreconditionFailed, "missing_stub");
         Assert.Equal(before, await Couch.StateAsync(db));
@@ -178,7 +181,7 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
     public async Task DeleteAttachment_WithRev_Returns200AndRemovesIt()
     {
         var db = await Couch.CreateDatabaseAsync();
-        var rev1 = await Couch.PutDocumentAsync(db, "doc", $$"""{"v":1,"_attachments":{"hello.txt":{"content_type":"text/plain","data":"{{Convert.ToBase64String(Hello)}}"}}}""");
+        var rev1 = await Couch.PutDocumentAsync(db, "doc", $$"""{"v":1,"_attachments":{{HelloAttachment}}}""");
 
         var response = await Couch.DeleteAsync($"{db}/doc/hello.txt?rev={rev1}");
 
@@ -191,7 +194,7 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
     public async Task DeleteAttachment_WithoutRev_Returns409AndChangesNothing()
     {
         var db = await Couch.CreateDatabaseAsync();
-        await Couch.PutDocumentAsync(db, "doc", $$"""{"_attachments":{"hello.txt":{"content_type":"text/plain","data":"{{Convert.ToBase64String(Hello)}}"}}}""");
+        await Couch.PutDocumentAsync(db, "doc", $$"""{"_attachments":{{HelloAttachment}}}""");
         var before = await Couch.StateAsync(db);
 
         CouchAssert.Conflict(await Couch.DeleteAsync($"{db}/doc/hello.txt"));

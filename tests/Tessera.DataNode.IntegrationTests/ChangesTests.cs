@@ -191,6 +191,7 @@ public sealed class ChangesTests(SqliteServer server) : CouchTestBase(server), I
 
         // Since the current sequence, the request can only answer once a later change exists: no race with the write.
         var poll = listener.GetAsync($"{db}/_changes?feed=longpoll&since={seq}&timeout=60000");
+        await Task.Delay(1000, Ct);
         var rev = await Couch.PutDocumentAsync(db, "live", """{"v":1}""");
         var response = await poll;
 
@@ -233,11 +234,14 @@ public sealed class ChangesTests(SqliteServer server) : CouchTestBase(server), I
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var stream = await response.Content.ReadAsStreamAsync(Ct);
         using var lines = new StreamReader(stream);
+        await Task.Delay(1000, Ct);
 
         var rev = await Couch.PutDocumentAsync(db, "live", """{"v":1}""");
 
-        var row = JsonDocument.Parse(await ReadRowAsync(lines)).RootElement;
-        Assert.Equal("live", row.GetProperty("id").GetString());
+        var line = await ReadRowAsync(lines);
+        var row = JsonDocument.Parse(line).RootElement;
+        Assert.True(row.TryGetProperty("id", out var id), $"Expected a change row, got {line}");
+        Assert.Equal("live", id.GetString());
         Assert.Equal([rev], Revs(row));
         Assert.Equal(JsonValueKind.String, row.GetProperty("seq").ValueKind);
     }

@@ -219,7 +219,7 @@ public sealed class RevisionTreeTests(SqliteServer server) : CouchTestBase(serve
         var db = await Couch.CreateDatabaseAsync();
         var rev1 = await Couch.PutDocumentAsync(db, "doc", """{"v":1}""");
         var rev2 = await Couch.PutDocumentAsync(db, "doc", $$"""{"_rev":"{{rev1}}","v":2}""");
-        await Couch.ReplicateAsync(db, $$"""[{"_id":"doc","_rev":"{{BranchA}}","v":"other","_revisions":{"start":2,"ids":["{{Hash(BranchA)}}","{{Hash(rev1)}}"]}}]""");
+        await Couch.ReplicateAsync(db, $$$"""[{"_id":"doc","_rev":"{{{BranchA}}}","v":"other","_revisions":{"start":2,"ids":["{{{Hash(BranchA)}}}","{{{Hash(rev1)}}}"]}}]""");
         Assert.Equal(HttpStatusCode.OK, (await Couch.GetAsync($"{db}/doc?rev={rev1}")).Status);
 
         Assert.Equal(HttpStatusCode.Accepted, (await Couch.PostAsync($"{db}/_compact", "{}")).Status);
@@ -257,7 +257,7 @@ public sealed class RevisionTreeTests(SqliteServer server) : CouchTestBase(serve
         var generation = int.Parse(rev[..rev.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
         string[] ids = middle is null ? [Hash(rev), Hash(Root)] : [Hash(rev), Hash(middle), Hash(Root)];
         var body = value is null ? "\"_deleted\":true" : $"\"v\":{value}";
-        return $$"""{"_id":"doc","_rev":"{{rev}}",{{body}},"_revisions":{"start":{{generation}},"ids":{{JsonSerializer.Serialize(ids)}}}}""";
+        return $$$"""{"_id":"doc","_rev":"{{{rev}}}",{{{body}}},"_revisions":{"start":{{{generation}}},"ids":{{{JsonSerializer.Serialize(ids)}}}}}""";
     }
 
     private static string Hash(string rev) => rev[(rev.IndexOf('-', StringComparison.Ordinal) + 1)..];

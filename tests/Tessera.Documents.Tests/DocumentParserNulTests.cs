@@ -6,12 +6,12 @@ namespace Tessera.Documents.Tests;
 public sealed class DocumentParserNulTests
 {
     [Fact]
-    public void Parse_StringWithNulCharacter_Throws400BadRequest()
+    public void Parse_StringWithNulCharacter_Throws403Forbidden()
     {
         var error = Assert.Throws<DocumentException>(() => DocumentParser.Parse(Encoding.UTF8.GetBytes("""{"a":"x\u0000y"}"""), DocumentLimits.Default));
 
-        Assert.Equal(400, error.StatusCode);
-        Assert.Equal("bad_request", error.Error);
+        Assert.Equal(403, error.StatusCode);
+        Assert.Equal("forbidden", error.Error);
     }
 
     [Fact]

@@ -10,7 +10,7 @@
 # - always stops the server and removes the temp folder; exits with the test runner's code.
 #
 # Env: TESSERA_URL  use an already running server instead of starting one (nothing is built or started).
-#      KEEP_LOG=1   keep the server log (printed path) instead of deleting it with the temp folder.
+# When tests fail, the last lines of the server log are printed to stderr before cleanup.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,16 +35,22 @@ fi
 
 tmp=""
 server_pid=""
+node_pid=""
 cleanup() {
   local code=$?
+  if [[ -n "$node_pid" ]] && kill -0 "$node_pid" 2>/dev/null; then
+    kill "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$server_pid" 2>/dev/null || true
   fi
   if [[ -n "$tmp" && -d "$tmp" ]]; then
-    if [[ "${KEEP_LOG:-}" == "1" && -f "$tmp/server.log" ]]; then
-      cp "$tmp/server.log" "$here/server.log" && echo "# server log kept at $here/server.log" >&2
+    if [[ $code -ne 0 && -f "$tmp/server.log" ]]; then
+      echo "# last lines of the server log:" >&2
+      tail -n 40 "$tmp/server.log" | sed 's/^/#   /' >&2
     fi
     rm -rf "$tmp"
   fi
@@ -66,8 +72,10 @@ if [[ -z "${TESSERA_URL:-}" ]]; then
   export TESSERA_URL="http://127.0.0.1:$port"
 
   echo "# starting Tessera.Server on $TESSERA_URL (data: $tmp/data)" >&2
-  Tessera__DataPath="$tmp/data" ASPNETCORE_ENVIRONMENT=Production \
-    dotnet "$dll" --urls "$TESSERA_URL" >"$tmp/server.log" 2>&1 &
+  # Note: the content root is the working directory, so start from the dll's folder to pick up
+  # its appsettings.json (log levels, bootstrap tenant), as a deployed server would.
+  (cd "$(dirname "$dll")" && exec env Tessera__DataPath="$tmp/data" ASPNETCORE_ENVIRONMENT=Production \
+    dotnet "$dll" --urls "$TESSERA_URL") >"$tmp/server.log" 2>&1 &
   server_pid=$!
 
   # Wait (bounded) for GET / to answer 200.
@@ -95,10 +103,15 @@ if [[ ${#args[@]} -eq 0 ]]; then
   args=(test/)
 fi
 
-set +e
 # Note: test files run one after the other (concurrency 1): the machine has 2 cores and
 # the server shares them; parallel files make timings noisy and the 10k test slow.
-node --test --test-reporter=tap --test-concurrency=1 "${args[@]}"
+# The runner is started in the background and waited for, so that INT/TERM reach the traps at
+# once (bash defers traps while a foreground child runs) and cleanup can stop it too.
+node --test --test-reporter=tap --test-concurrency=1 "${args[@]}" &
+node_pid=$!
+set +e
+wait "$node_pid"
 code=$?
 set -e
+node_pid=""
 exit "$code"

@@ -17,21 +17,22 @@ public static class AttachmentEndpoints
 {
     public static RouteGroupBuilder MapAttachmentEndpoints(this RouteGroupBuilder tenant)
     {
-        foreach (var (pattern, prefix) in new[] { ("/{db}/{docid}/{**name}", ""), ("/{db}/_design/{docid}/{**name}", "_design/") })
+        foreach (var pattern in new[] { "/{db}/{docid}/{**name}", "/{db}/_design/{docid}/{**name}" })
         {
-            tenant.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string tenant, string db, string docid, string name, IDocumentReader r, DatabaseResolver d) =>
-                GetAsync(c, tenant, db, prefix + RouteNames.Decode(docid), RouteNames.Decode(name), r, d));
-            tenant.MapPut(pattern, (HttpContext c, string tenant, string db, string docid, string name, IDocumentReader r, DatabaseResolver d, IGrainFactory g, IOptions<DataNodeOptions> o) =>
-                ChangeAsync(c, tenant, db, prefix + RouteNames.Decode(docid), RouteNames.Decode(name), remove: false, r, d, g, o.Value));
-            tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, string docid, string name, IDocumentReader r, DatabaseResolver d, IGrainFactory g, IOptions<DataNodeOptions> o) =>
-                ChangeAsync(c, tenant, db, prefix + RouteNames.Decode(docid), RouteNames.Decode(name), remove: true, r, d, g, o.Value));
+            tenant.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d) =>
+                GetAsync(c, tenant, db, RouteNames.DocumentPath(c), r, d));
+            tenant.MapPut(pattern, (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d, IGrainFactory g, IOptions<DataNodeOptions> o) =>
+                ChangeAsync(c, tenant, db, RouteNames.DocumentPath(c), remove: false, r, d, g, o.Value));
+            tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d, IGrainFactory g, IOptions<DataNodeOptions> o) =>
+                ChangeAsync(c, tenant, db, RouteNames.DocumentPath(c), remove: true, r, d, g, o.Value));
         }
 
         return tenant;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string tenant, string db, string id, string name, IDocumentReader reader, DatabaseResolver resolver)
+    private static async Task<IResult> GetAsync(HttpContext context, string tenant, string db, (string Id, string? Name) path, IDocumentReader reader, DatabaseResolver resolver)
     {
+        var (id, name) = (path.Id, path.Name!);
         var ct = context.RequestAborted;
         if (await resolver.GetKeyAsync(tenant, RouteNames.Decode(db), ct) is not long key)
         {
@@ -82,9 +83,10 @@ public static class AttachmentEndpoints
     }
 
     private static async Task<IResult> ChangeAsync(
-        HttpContext context, string tenant, string db, string id, string name, bool remove,
+        HttpContext context, string tenant, string db, (string Id, string? Name) path, bool remove,
         IDocumentReader reader, DatabaseResolver resolver, IGrainFactory grains, DataNodeOptions options)
     {
+        var (id, name) = (path.Id, path.Name!);
         if (!DocumentIds.IsValid(id, out var idReason))
         {
             return new CouchError(400, "illegal_docid", idReason);

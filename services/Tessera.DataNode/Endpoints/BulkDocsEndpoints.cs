@@ -46,8 +46,10 @@ public static class BulkDocsEndpoints
                 newEdits = flag.GetBoolean();
             }
 
-            // Note: like CouchDB, one invalid document fails the whole request before anything is written.
+            // Note: like CouchDB, one malformed document fails the whole request before anything is written; a
+            // well-formed document we refuse to store gets its own "forbidden" row and the others are written.
             var writes = new List<DocumentWrite>(docs.GetArrayLength());
+            var refused = new Dictionary<int, WriteResult>();
             foreach (var item in docs.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object)
@@ -59,6 +61,12 @@ public static class BulkDocsEndpoints
                 try
                 {
                     document = DocumentParser.Parse(item, DocumentLimits.Default);
+                }
+                catch (DocumentException exception) when (exception.Error == DocumentException.Forbidden)
+                {
+                    var refusedId = item.TryGetProperty("_id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : "";
+                    refused[writes.Count + refused.Count] = new WriteResult(refusedId, null, exception.Error, exception.Reason);
+                    continue;
                 }
                 catch (DocumentException exception)
                 {
@@ -91,10 +99,12 @@ public static class BulkDocsEndpoints
                 return CouchError.DatabaseNotFound();
             }
 
+            var results = Merge(response.Results, refused);
+
             return CouchJson.Created(w =>
             {
                 w.WriteStartArray();
-                foreach (var result in response.Results)
+                foreach (var result in results)
                 {
                     // With new_edits=false CouchDB reports only failures.
                     if (!newEdits && result.Ok)
@@ -126,5 +136,18 @@ public static class BulkDocsEndpoints
                 w.WriteEndArray();
             });
         }
+    }
+
+    /// <summary>Puts refused documents' rows back at their positions among the written ones.</summary>
+    private static List<WriteResult> Merge(IReadOnlyList<WriteResult> written, Dictionary<int, WriteResult> refused)
+    {
+        var results = new List<WriteResult>(written.Count + refused.Count);
+        var next = 0;
+        for (var i = 0; i < written.Count + refused.Count; i++)
+        {
+            results.Add(refused.TryGetValue(i, out var row) ? row : written[next++]);
+        }
+
+        return results;
     }
 }

@@ -18,14 +18,14 @@ public static class DocumentEndpoints
     public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder tenant)
     {
         tenant.MapPost("/{db}", PostAsync);
-        foreach (var (pattern, prefix) in new[] { ("/{db}/{docid}", ""), ("/{db}/_design/{docid}", "_design/") })
+        foreach (var pattern in new[] { "/{db}/{docid}", "/{db}/_design/{docid}" })
         {
-            tenant.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string tenant, string db, string docid, IDocumentReader r, DatabaseResolver d) =>
-                GetAsync(c, tenant, db, prefix + RouteNames.Decode(docid), r, d));
-            tenant.MapPut(pattern, (HttpContext c, string tenant, string db, string docid, IGrainFactory g, IOptions<DataNodeOptions> o) =>
-                PutAsync(c, tenant, db, prefix + RouteNames.Decode(docid), g, o));
-            tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, string docid, IGrainFactory g) =>
-                DeleteAsync(c, tenant, db, prefix + RouteNames.Decode(docid), g));
+            tenant.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d) =>
+                GetAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, r, d));
+            tenant.MapPut(pattern, (HttpContext c, string tenant, string db, IGrainFactory g, IOptions<DataNodeOptions> o) =>
+                PutAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, o));
+            tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, IGrainFactory g) =>
+                DeleteAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g));
         }
 
         return tenant;

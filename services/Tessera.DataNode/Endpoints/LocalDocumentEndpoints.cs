@@ -22,20 +22,20 @@ public static class LocalDocumentEndpoints
         return tenant;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string tenant, string db, string id, IDocumentReader reader, DatabaseResolver resolver)
+    private static async Task<IResult> GetAsync(HttpContext context, string tenant, string db, IDocumentReader reader, DatabaseResolver resolver)
     {
         if (await resolver.GetKeyAsync(tenant, RouteNames.Decode(db), context.RequestAborted) is not long key)
         {
             return CouchError.DatabaseNotFound();
         }
 
-        var document = await reader.GetLocalAsync(key, LocalId(id), context.RequestAborted);
+        var document = await reader.GetLocalAsync(key, LocalId(context), context.RequestAborted);
         return document is null
             ? CouchError.NotFound()
             : CouchJson.Ok(w => Documents.DocumentJsonWriter.Write(w, document.Id, document.Rev, false, document.Json, Documents.DocumentExtras.None));
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, string tenant, string db, string id, IGrainFactory grains, IOptions<DataNodeOptions> options)
+    private static async Task<IResult> PutAsync(HttpContext context, string tenant, string db, IGrainFactory grains, IOptions<DataNodeOptions> options)
     {
         var (bytes, error) = await RequestBody.ReadBytesAsync(context.Request, options.Value.MaxRequestBytes);
         if (error is not null)
@@ -50,16 +50,16 @@ public static class LocalDocumentEndpoints
         }
 
         var rev = context.Request.Query.TryGetValue("rev", out var q) ? q.ToString() : parsed.Rev;
-        var localId = LocalId(id);
+        var localId = LocalId(context);
         var result = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
             .PutLocalAsync(new LocalWrite(localId, rev, parsed.Deleted, parsed.Body));
         return ToResult(result, localId, 201);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string tenant, string db, string id, IGrainFactory grains)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string tenant, string db, IGrainFactory grains)
     {
         var rev = context.Request.Query.TryGetValue("rev", out var q) ? q.ToString() : null;
-        var localId = LocalId(id);
+        var localId = LocalId(context);
         var result = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
             .PutLocalAsync(new LocalWrite(localId, rev, true, "{}"));
         return ToResult(result, localId, 200);
@@ -87,5 +87,5 @@ public static class LocalDocumentEndpoints
         });
     }
 
-    private static string LocalId(string id) => "_local/" + RouteNames.Decode(id);
+    private static string LocalId(HttpContext context) => RouteNames.DocumentPath(context) is var (id, rest) && rest is null ? id : id + "/" + rest;
 }

@@ -47,6 +47,16 @@ test('conflicts: concurrent edits agree on winner and _conflicts, and resolve th
   const leaves = await getJson(`${remote.url}/doc?open_revs=all`);
   assert.deepEqual(leaves.map((l) => l.ok._rev).sort(), [localEdit.rev, remoteEdit.body.rev].sort());
 
+  // A fresh replica pulling the conflicted doc gets the whole tree: same winner, same conflicts
+  // (exercises _changes style=all_docs and _bulk_get of several open revs).
+  const fresh = localDb('conf-fresh');
+  t.after(() => fresh.destroy());
+  await fresh.replicate.from(remote.url);
+  const freshDoc = await fresh.get('doc', { conflicts: true });
+  assert.equal(freshDoc._rev, winner);
+  assert.deepEqual(freshDoc._conflicts, [loser]);
+  assert.equal((await fresh.get('doc', { rev: loser })).v, loser === localEdit.rev ? 'local edit' : 'remote edit');
+
   // A doc nobody edited has no conflicts on either side.
   assert.equal((await getJson(`${remote.url}/calm?conflicts=true`))._conflicts, undefined);
 

@@ -1,7 +1,7 @@
 // 1. push: local docs -> remote; 2. pull: remote docs written over HTTP -> local.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { body, bulkDocs, dropRemote, getJson, localDb, makeDocs, remoteDb } from '../lib/tessera.mjs';
+import { body, bulkDocs, dropRemote, getJson, http, localDb, makeDocs, remoteDb } from '../lib/tessera.mjs';
 
 test('push: 1,000 local docs arrive on the remote with the same revs and bodies', async (t) => {
   const local = localDb('push');
@@ -75,4 +75,35 @@ test('pull: docs written with _bulk_docs over HTTP arrive locally, equal', async
     assert.deepEqual(body(byId.get(d._id)), expected, `body of ${d._id}`);
   }
   assert.ok(revs.get(docs[0]._id).startsWith('2-'));
+});
+
+test('a doc edited 60 times keeps the same _revisions history on both sides, and edits flow back', async (t) => {
+  const local = localDb('hist');
+  const remote = await remoteDb('hist');
+  t.after(() => Promise.all([local.destroy(), dropRemote(remote)]));
+
+  let rev = (await local.put({ _id: 'h', n: 0 })).rev;
+  for (let i = 1; i < 60; i++) {
+    rev = (await local.put({ _id: 'h', _rev: rev, n: i })).rev;
+  }
+  await local.replicate.to(remote.url);
+
+  const mine = await local.get('h', { revs: true });
+  const theirs = await getJson(`${remote.url}/h?revs=true`);
+  assert.equal(theirs._rev, rev);
+  assert.equal(theirs.n, 59);
+  assert.deepEqual(theirs._revisions, mine._revisions);
+  assert.equal(theirs._revisions.ids.length, 60);
+
+  // An edit made on the server extends the same branch when pulled (no conflict).
+  const { _revisions: _, ...current } = theirs;
+  const res = await http('PUT', `${remote.url}/h`, { ...current, n: 100 });
+  assert.equal(res.status, 201);
+  const serverRev = res.body.rev;
+  assert.ok(serverRev.startsWith('61-'));
+  await local.replicate.from(remote.url);
+  const after = await local.get('h', { conflicts: true });
+  assert.equal(after._rev, serverRev);
+  assert.equal(after.n, 100);
+  assert.equal(after._conflicts, undefined);
 });

@@ -1,0 +1,436 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Xunit;
+
+namespace Tessera.DataNode.IntegrationTests;
+
+/// <summary>
+/// Malformed and hostile requests at every write endpoint: each is refused with CouchDB's status and error token, is
+/// never a 500, and leaves what is stored exactly as it was. The server caps request bodies at
+/// <see cref="SmallBodySqliteServer.MaxRequestBytes"/> so oversized bodies are cheap to send.
+/// </summary>
+public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestBase(server), IClassFixture<SmallBodySqliteServer>
+{
+    private const string Rev = "1-967a00dff5e02add41819138abb3284d";
+
+    /// <summary>200 levels of arrays inside a document: well under the body cap, far over any sane depth.</summary>
+    private static readonly string DeepDocument = "{\"a\":" + new string('[', 200) + new string(']', 200) + "}";
+
+    private static readonly string OversizedDocument = $$"""{"a":"{{new string('x', SmallBodySqliteServer.MaxRequestBytes * 2)}}"}""";
+
+    /// <summary>
+    /// The endpoints that write replicated documents and how each carries one. "{db}" is the test's database, which
+    /// holds "doc" (at revision "{rev}") and "_local/cp"; "{body}" is the hostile document.
+    /// </summary>
+    public static TheoryData<string, string, string> DocumentWriteEndpoints => new()
+    {
+        { "POST", "{db}", "{body}" },
+        { "PUT", "{db}/newdoc", "{body}" },
+        { "PUT", "{db}/doc?rev={rev}", "{body}" },
+        { "PUT", "{db}/_design/app", "{body}" },
+        { "POST", "{db}/_bulk_docs", """{"docs":[{"_id":"fine"},{body}]}""" },
+        { "POST", "{db}/_bulk_docs", """{"new_edits":false,"docs":[{body}]}""" },
+    };
+
+    /// <summary>Endpoints whose body is JSON but not a document.</summary>
+    public static TheoryData<string, string> JsonBodyEndpoints => new()
+    {
+        { "POST", "{db}" },
+        { "PUT", "{db}/newdoc" },
+        { "PUT", "{db}/_local/new" },
+        { "POST", "{db}/_bulk_docs" },
+        { "POST", "{db}/_all_docs" },
+        { "POST", "{db}/_changes?filter=_doc_ids" },
+        { "PUT", "{db}/_revs_limit" },
+        { "PUT", "{db}/_security" },
+    };
+
+    [Theory]
+    [MemberData(nameof(JsonBodyEndpoints))]
+    public async Task Write_MalformedJson_Returns400InvalidJsonAndChangesNothing(string method, string path)
+    {
+        foreach (var body in new[] { "{\"a\":", "{'a':1}", "{\"a\":1}}", "nul", "{\"a\":01}", "" })
+        {
+            await AssertRefusedAsync(method, path, body, HttpStatusCode.BadRequest, "bad_request", "invalid UTF-8 JSON");
+        }
+    }
+
+    [Theory]
+    [InlineData("POST", "{db}", "{\"_id\":\"x\",\"a\":\"", "\"}")]
+    [InlineData("PUT", "{db}/newdoc", "{\"a\":\"", "\"}")]
+    [InlineData("PUT", "{db}/newdoc", "{\"", "\":1}")]
+    [InlineData("PUT", "{db}/_local/new", "{\"a\":\"", "\"}")]
+    [InlineData("POST", "{db}/_bulk_docs", "{\"docs\":[{\"_id\":\"x\",\"a\":\"", "\"}]}")]
+    [InlineData("POST", "{db}/_bulk_docs", "{\"docs\":[{\"_id\":\"", "\"}]}")]
+    [InlineData("POST", "{db}/_all_docs", "{\"keys\":[\"", "\"]}")]
+    [InlineData("POST", "{db}/_changes?filter=_doc_ids", "{\"doc_ids\":[\"", "\"]}")]
+    [InlineData("PUT", "{db}/_security", "{\"admins\":{\"names\":[\"", "\"]}}")]
+    public async Task Write_InvalidUtf8InAString_Returns400AndChangesNothing(string method, string path, string before, string after)
+    {
+        // 0xC3 0x28 is a two-byte lead followed by a non-continuation byte; 0xFF never occurs in UTF-8.
+        byte[] body = [.. Encoding.UTF8.GetBytes(before), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(after)];
+
+        await AssertRefusedAsync(method, path, body, CouchClient.Json, HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [InlineData("POST", "{db}")]
+    [InlineData("PUT", "{db}/newdoc")]
+    [InlineData("PUT", "{db}/doc?rev={rev}")]
+    [InlineData("PUT", "{db}/_local/new")]
+    [InlineData("PUT", "{db}/_security")]
+    public async Task Write_JsonThatIsNotAnObject_Returns400AndChangesNothing(string method, string path)
+    {
+        foreach (var body in new[] { "[]", "[{\"a\":1}]", "42", "\"text\"", "null", "true" })
+        {
+            await AssertRefusedAsync(method, path, body, HttpStatusCode.BadRequest, "bad_request");
+        }
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("42")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("""{"docs":{}}""")]
+    [InlineData("""{"docs":"doc"}""")]
+    [InlineData("""{"docs":null}""")]
+    [InlineData("""{"doc":[{"_id":"a"}]}""")]
+    public async Task BulkDocs_WithoutDocsArray_Returns400AndChangesNothing(string body)
+    {
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", body, HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [InlineData("\"false\"")]
+    [InlineData("0")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    public async Task BulkDocs_NewEditsNotBoolean_Returns400AndChangesNothing(string value)
+    {
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", $$"""{"new_edits":{{value}},"docs":[{"_id":"a"}]}""", HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [InlineData("[1]")]
+    [InlineData("[\"a\"]")]
+    [InlineData("[null]")]
+    [InlineData("[[]]")]
+    [InlineData("[{\"_id\":\"fine\"},5]")]
+    public async Task BulkDocs_DocsItemNotAnObject_Returns400AndWritesNoneOfTheBatch(string docs)
+    {
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", $$"""{"docs":{{docs}}}""", HttpStatusCode.BadRequest, "bad_request", "Document must be a JSON object");
+    }
+
+    [Theory]
+    [InlineData("{db}", "{\"a\":1}")]
+    [InlineData("{db}/_bulk_docs", "{\"docs\":[]}")]
+    [InlineData("{db}/_all_docs", "{\"keys\":[\"doc\"]}")]
+    [InlineData("{db}/_changes?filter=_doc_ids", "{\"doc_ids\":[\"doc\"]}")]
+    [InlineData("{db}/_compact", "{}")]
+    public async Task Post_WithoutJsonContentType_Returns415AndChangesNothing(string path, string body)
+    {
+        foreach (var contentType in new[] { "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data; boundary=x" })
+        {
+            await AssertRefusedAsync("POST", path, Encoding.UTF8.GetBytes(body), contentType, HttpStatusCode.UnsupportedMediaType, "bad_content_type", "Content-Type must be application/json");
+        }
+
+        await AssertRefusedAsync("POST", path, Encoding.UTF8.GetBytes(body), contentType: null, HttpStatusCode.UnsupportedMediaType, "bad_content_type", "Content-Type must be application/json");
+    }
+
+    [Fact]
+    public async Task PutDocument_Multipart_Returns415AndChangesNothing()
+    {
+        await AssertRefusedAsync("PUT", "{db}/newdoc", Encoding.UTF8.GetBytes("--x\r\n\r\n{}\r\n--x--"), "multipart/related; boundary=x", HttpStatusCode.UnsupportedMediaType, "bad_content_type");
+    }
+
+    [Theory]
+    [InlineData("_foo")]
+    [InlineData("_local")]
+    [InlineData("_design")]
+    [InlineData("_design/")]
+    [InlineData("_local/")]
+    [InlineData("")]
+    public async Task Write_InvalidIdInBody_Returns400IllegalDocidAndChangesNothing(string id)
+    {
+        var doc = $$"""{"_id":"{{id}}","a":1}""";
+
+        await AssertRefusedAsync("POST", "{db}", doc, HttpStatusCode.BadRequest, "illegal_docid");
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", $$"""{"docs":[{"_id":"fine"},{{doc}}]}""", HttpStatusCode.BadRequest, "illegal_docid");
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("\"\\ud800\"")]
+    public async Task Write_IdNotAValidString_Returns400IllegalDocidAndChangesNothing(string id)
+    {
+        await AssertRefusedAsync("POST", "{db}", $$"""{"_id":{{id}}}""", HttpStatusCode.BadRequest, "illegal_docid");
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", $$"""{"docs":[{"_id":{{id}}}]}""", HttpStatusCode.BadRequest, "illegal_docid");
+    }
+
+    [Theory]
+    [InlineData("PUT", "{db}/_foo")]
+    [InlineData("PUT", "{db}/_foo/file.txt")]
+    [InlineData("PUT", "{db}/_design%2F")]
+    public async Task Write_InvalidIdInPath_Returns400IllegalDocidAndChangesNothing(string method, string path)
+    {
+        await AssertRefusedAsync(method, path, "{}", HttpStatusCode.BadRequest, "illegal_docid");
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1-")]
+    [InlineData("-abc")]
+    [InlineData("x-abc")]
+    [InlineData("1")]
+    [InlineData("")]
+    public async Task Write_MalformedRev_Returns400InvalidRevFormatAndChangesNothing(string rev)
+    {
+        // Note: CouchDB parses "1-" as generation 1 with an empty hash (then a 409 conflict); Tessera refuses it as malformed.
+        var escaped = Uri.EscapeDataString(rev);
+        await AssertRefusedAsync("PUT", "{db}/doc", $$"""{"_rev":"{{rev}}","a":2}""", HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        await AssertRefusedAsync("PUT", $"{{db}}/doc?rev={escaped}", """{"a":2}""", HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        await AssertRefusedAsync("DELETE", $"{{db}}/doc?rev={escaped}", null, HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", $$"""{"docs":[{"_id":"fine"},{"_id":"doc","_rev":"{{rev}}"}]}""", HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        await AssertRefusedAsync("PUT", $"{{db}}/doc/file.txt?rev={escaped}", "text", HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        await AssertRefusedAsync("DELETE", $"{{db}}/doc/file.txt?rev={escaped}", null, HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1-")]
+    public async Task Write_MalformedIfMatch_Returns400InvalidRevFormatAndChangesNothing(string rev)
+    {
+        var before = await SeedAsync();
+        var db = before.Db;
+
+        var put = await Couch.SendAsync(HttpMethod.Put, $"{db}/doc", Json("""{"a":2}"""), h => h.TryAddWithoutValidation("If-Match", $"\"{rev}\""));
+        var delete = await Couch.SendAsync(HttpMethod.Delete, $"{db}/doc", null, h => h.TryAddWithoutValidation("If-Match", $"\"{rev}\""));
+
+        CouchAssert.Error(put, HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        CouchAssert.Error(delete, HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+        await AssertUnchangedAsync(before);
+    }
+
+    [Theory(Skip = "server bug: PUT/DELETE _local/{id} do not validate the rev: {\"_rev\":\"abc\"} on a new local doc answers 201 and stores it (0-1), \"abc\" or 5 on an existing one answer 409; CouchDB (couch_doc:parse_rev) answers 400 bad_request \"Invalid rev format\"")]
+    [InlineData("PUT", "_local/new", "{\"_rev\":\"abc\"}")]
+    [InlineData("PUT", "_local/cp", "{\"_rev\":\"abc\"}")]
+    [InlineData("PUT", "_local/cp", "{\"_rev\":5}")]
+    [InlineData("PUT", "_local/cp?rev=abc", "{}")]
+    [InlineData("DELETE", "_local/cp?rev=abc", null)]
+    public async Task WriteLocal_MalformedRev_Returns400InvalidRevFormatAndChangesNothing(string method, string path, string? body)
+    {
+        await AssertRefusedAsync(method, "{db}/" + path, body, HttpStatusCode.BadRequest, "bad_request", "Invalid rev format");
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentWriteEndpoints))]
+    public async Task Write_UnknownSpecialMember_Returns400DocValidationAndChangesNothing(string method, string path, string wrapper)
+    {
+        var doc = wrapper.Contains("new_edits", StringComparison.Ordinal)
+            ? $$"""{"_id":"doc","_rev":"{{Rev}}","_foo":1}"""
+            : """{"_id":"doc2","_foo":1}""";
+
+        await AssertRefusedAsync(method, path, wrapper.Replace("{body}", doc, StringComparison.Ordinal), HttpStatusCode.BadRequest, "doc_validation", "Bad special document member: _foo");
+    }
+
+    [Theory]
+    [InlineData("""{"_deleted":"yes"}""")]
+    [InlineData("""{"_attachments":5}""")]
+    [InlineData("""{"_revisions":[]}""")]
+    [InlineData("""{"_revisions":{"start":"1","ids":["abc"]}}""")]
+    [InlineData("""{"_revisions":{"start":1,"ids":"abc"}}""")]
+    public async Task PutDocument_SpecialMemberOfWrongType_Returns400DocValidationAndChangesNothing(string body)
+    {
+        await AssertRefusedAsync("PUT", "{db}/newdoc", body, HttpStatusCode.BadRequest, "doc_validation");
+        await AssertRefusedAsync("POST", "{db}/_bulk_docs", $$"""{"docs":[{{body}}]}""", HttpStatusCode.BadRequest, "doc_validation");
+    }
+
+    [Theory]
+    [InlineData("""{"_attachments":{"a.txt":{"content_type":"text/plain","data":"%%%not base64"}}}""")]
+    [InlineData("""{"_attachments":{"a.txt":{"content_type":"text/plain","data":5}}}""")]
+    [InlineData("""{"_attachments":{"_a.txt":{"content_type":"text/plain","data":"aGk="}}}""")]
+    [InlineData("""{"_attachments":{"":{"content_type":"text/plain","data":"aGk="}}}""")]
+    public async Task PutDocument_InvalidInlineAttachment_Returns400AndChangesNothing(string body)
+    {
+        await AssertRefusedAsync("PUT", "{db}/newdoc", body, HttpStatusCode.BadRequest, error: null);
+    }
+
+    [Fact]
+    public async Task PutAttachment_NameStartingWithUnderscore_Returns400AndChangesNothing()
+    {
+        await AssertRefusedAsync("PUT", "{db}/doc/_secret?rev={rev}", "text", HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentWriteEndpoints))]
+    [InlineData("PUT", "{db}/_local/cp?rev=0-1", "{body}")]
+    public async Task Write_DeeplyNestedDocument_Returns400AndChangesNothing(string method, string path, string wrapper)
+    {
+        var doc = wrapper.Contains("new_edits", StringComparison.Ordinal)
+            ? DeepDocument.Replace("{\"a\":", $$"""{"_id":"doc","_rev":"{{Rev}}","a":""", StringComparison.Ordinal)
+            : DeepDocument;
+
+        await AssertRefusedAsync(method, path, wrapper.Replace("{body}", doc, StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [InlineData("POST", "{db}/_all_docs")]
+    [InlineData("POST", "{db}/_changes?filter=_doc_ids")]
+    [InlineData("PUT", "{db}/_security")]
+    public async Task Read_DeeplyNestedBody_Returns400(string method, string path)
+    {
+        await AssertRefusedAsync(method, path, "{\"keys\":" + new string('[', 200) + new string(']', 200) + "}", HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentWriteEndpoints))]
+    [InlineData("PUT", "{db}/_local/cp?rev=0-1", "{body}")]
+    public async Task Write_BodyOverMaxRequestBytes_Returns413AndChangesNothing(string method, string path, string wrapper)
+    {
+        await AssertRefusedAsync(method, path, wrapper.Replace("{body}", OversizedDocument, StringComparison.Ordinal), HttpStatusCode.RequestEntityTooLarge, "too_large", "the request entity is too large");
+    }
+
+    [Theory]
+    [InlineData("POST", "{db}/_all_docs", "keys")]
+    [InlineData("PUT", "{db}/_revs_limit", "number")]
+    [InlineData("POST", "{db}/_changes?filter=_doc_ids", "doc_ids", Skip = "server bug: POST _changes reads up to a fixed 16 MiB, ignoring Tessera:DataNode:MaxRequestBytes (\"Largest accepted request body\")")]
+    [InlineData("PUT", "{db}/_security", "security", Skip = "server bug: PUT _security reads up to a fixed 64 KiB, ignoring a smaller Tessera:DataNode:MaxRequestBytes, and stores the oversized object")]
+    [InlineData("PUT", "{db}/doc/big.bin?rev={rev}", "bytes", Skip = "server bug: standalone attachment PUT reads up to DocumentLimits.MaxAttachmentBytes (64 MiB), ignoring Tessera:DataNode:MaxRequestBytes, and stores the attachment")]
+    public async Task NonDocumentBody_OverMaxRequestBytes_Returns413AndChangesNothing(string method, string path, string kind)
+    {
+        var ids = string.Join(',', Enumerable.Range(0, SmallBodySqliteServer.MaxRequestBytes / 4).Select(i => $"\"{i}\""));
+        var body = kind switch
+        {
+            "keys" => $$"""{"keys":[{{ids}}]}""",
+            "doc_ids" => $$"""{"doc_ids":[{{ids}}]}""",
+            "security" => $$$"""{"admins":{"names":[{{{ids}}}]}}""",
+            "number" => "1" + new string(' ', SmallBodySqliteServer.MaxRequestBytes * 2),
+            _ => new string('x', SmallBodySqliteServer.MaxRequestBytes * 2),
+        };
+
+        await AssertRefusedAsync(method, path, body, HttpStatusCode.RequestEntityTooLarge, "too_large");
+    }
+
+    [Fact]
+    public async Task PutDocument_ChunkedBodyOverMaxRequestBytes_Returns413AndChangesNothing()
+    {
+        var before = await SeedAsync();
+
+        // No Content-Length: the server must count while reading instead of trusting a header.
+        var response = await Couch.SendAsync(HttpMethod.Put, $"{before.Db}/newdoc", new ChunkedContent(Encoding.UTF8.GetBytes(OversizedDocument)));
+
+        CouchAssert.Error(response, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        await AssertUnchangedAsync(before);
+    }
+
+    [Theory]
+    [InlineData("GET", "{db}/doc?rev=abc", "bad_request")]
+    [InlineData("GET", "{db}/doc?open_revs=abc", "bad_request")]
+    [InlineData("GET", "{db}/doc?open_revs=%5B%22abc%22%5D", "bad_request")]
+    [InlineData("GET", "{db}/doc?open_revs=%7B%7D", "bad_request")]
+    [InlineData("GET", "{db}/_all_docs?limit=abc", "query_parse_error")]
+    [InlineData("GET", "{db}/_all_docs?descending=maybe", "query_parse_error")]
+    [InlineData("POST", "{db}/_all_docs?limit=abc", "query_parse_error")]
+    [InlineData("GET", "{db}/_changes?limit=abc", null)]
+    [InlineData("GET", "{db}/_changes?since=-1", null)]
+    [InlineData("GET", "{db}/doc/file.txt?rev=abc", "bad_request")]
+    public async Task Read_InvalidQueryParameter_Returns400(string method, string path, string? error)
+    {
+        await AssertRefusedAsync(method, path, method == "POST" ? """{"keys":["doc"]}""" : null, HttpStatusCode.BadRequest, error);
+    }
+
+    [Theory]
+    [InlineData("""{"keys":"doc"}""")]
+    [InlineData("""{"keys":[1,2]}""")]
+    [InlineData("""{"keys":[null]}""")]
+    [InlineData("""{"keys":{}}""")]
+    [InlineData("[]")]
+    public async Task PostAllDocs_KeysNotAStringArray_Returns400(string body)
+    {
+        await AssertRefusedAsync("POST", "{db}/_all_docs", body, HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Theory]
+    [InlineData("""{"admins":[]}""")]
+    [InlineData("""{"admins":{"names":"ann"}}""")]
+    [InlineData("""{"members":{"roles":[1]}}""")]
+    public async Task PutSecurity_InvalidObject_Returns400AndKeepsSecurity(string body)
+    {
+        var before = await SeedAsync();
+        var security = (await Couch.GetAsync($"{before.Db}/_security")).Body;
+
+        var response = await Couch.PutAsync($"{before.Db}/_security", body);
+
+        CouchAssert.Error(response, HttpStatusCode.BadRequest, "bad_request");
+        Assert.Equal(security, (await Couch.GetAsync($"{before.Db}/_security")).Body);
+    }
+
+    private sealed record Seed(string Db, string Rev, DatabaseState State, string Local, string Security);
+
+    /// <summary>A fresh database holding "doc" (with the attachment "file.txt") and "_local/cp" at 0-1.</summary>
+    private async Task<Seed> SeedAsync()
+    {
+        var db = await Couch.CreateDatabaseAsync();
+        var rev = await Couch.PutDocumentAsync(db, "doc", """{"v":1,"_attachments":{"file.txt":{"content_type":"text/plain","data":"aGk="}}}""");
+        Assert.Equal(HttpStatusCode.Created, (await Couch.PutAsync($"{db}/_local/cp", """{"seq":1}""")).Status);
+        return new Seed(db, rev, await Couch.StateAsync(db), (await Couch.GetAsync($"{db}/_local/cp")).Body, (await Couch.GetAsync($"{db}/_security")).Body);
+    }
+
+    private async Task AssertUnchangedAsync(Seed before)
+    {
+        Assert.Equal(before.State, await Couch.StateAsync(before.Db));
+        Assert.Equal(before.Local, (await Couch.GetAsync($"{before.Db}/_local/cp")).Body);
+        Assert.Equal(before.Security, (await Couch.GetAsync($"{before.Db}/_security")).Body);
+        Assert.Equal(1000, (await Couch.GetAsync($"{before.Db}/_revs_limit")).Json.GetInt32());
+    }
+
+    private Task AssertRefusedAsync(string method, string path, string? body, HttpStatusCode status, string? error, string? reason = null) =>
+        AssertRefusedAsync(method, path, body is null ? null : Encoding.UTF8.GetBytes(body), CouchClient.Json, status, error, reason);
+
+    /// <summary>Sends the request against a fresh seeded database and checks the refusal and that nothing stored changed.</summary>
+    private async Task AssertRefusedAsync(string method, string path, byte[]? body, string? contentType, HttpStatusCode status, string? error, string? reason = null)
+    {
+        var before = await SeedAsync();
+        ByteArrayContent? content = null;
+        if (body is not null)
+        {
+            content = new ByteArrayContent(body);
+            if (contentType is not null)
+            {
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            }
+        }
+
+        var target = path.Replace("{db}", before.Db, StringComparison.Ordinal).Replace("{rev}", before.Rev, StringComparison.Ordinal);
+        var response = await Couch.SendAsync(new HttpMethod(method), target, content);
+
+        CouchAssert.Error(response, status, error, reason);
+        await AssertUnchangedAsync(before);
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, CouchClient.Json);
+
+    /// <summary>A body sent with chunked transfer encoding and no Content-Length.</summary>
+    private sealed class ChunkedContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public ChunkedContent(byte[] bytes)
+        {
+            _bytes = bytes;
+            Headers.ContentType = new MediaTypeHeaderValue(CouchClient.Json);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}
