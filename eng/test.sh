@@ -25,7 +25,15 @@ for project in tests/*/*.csproj; do
     --results-directory "$results" --report-xunit-trx --report-xunit-trx-filename "$name.trx" || status=1
 done
 
+echo "== compat (PouchDB against a running Tessera)"
+compat_log="$results/compat.tap"
+tests/compat/run.sh >"$compat_log" 2>&1 || status=1
+grep -E '^(not )?ok |^# (tests|pass|fail|todo)' "$compat_log" || tail -40 "$compat_log"
+
 passed=0; failed=0
+compat_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$compat_log" | tail -1)
+compat_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$compat_log" | tail -1)
+passed=$((passed + ${compat_pass:-0})); failed=$((failed + ${compat_fail:-0}))
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

@@ -191,7 +191,6 @@ public sealed class ChangesTests(SqliteServer server) : CouchTestBase(server), I
 
         // Since the current sequence, the request can only answer once a later change exists: no race with the write.
         var poll = listener.GetAsync($"{db}/_changes?feed=longpoll&since={seq}&timeout=60000");
-        await Task.Delay(1000, Ct);
         var rev = await Couch.PutDocumentAsync(db, "live", """{"v":1}""");
         var response = await poll;
 
@@ -230,13 +229,15 @@ public sealed class ChangesTests(SqliteServer server) : CouchTestBase(server), I
         var seq = (await Couch.GetAsync(db)).String("update_seq");
         using var listener = Server.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{db}/_changes?feed=continuous&since={seq}&timeout=60000");
-        using var response = await listener.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+
+        // Since the current sequence, the feed streams the write whether it starts before or after it; headers are
+        // awaited only after the write (see GetChangesContinuous_BeforeAnyChange_SendsHeadersAtOnce).
+        var opening = listener.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var rev = await Couch.PutDocumentAsync(db, "live", """{"v":1}""");
+        using var response = await opening;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var stream = await response.Content.ReadAsStreamAsync(Ct);
         using var lines = new StreamReader(stream);
-        await Task.Delay(1000, Ct);
-
-        var rev = await Couch.PutDocumentAsync(db, "live", """{"v":1}""");
 
         var line = await ReadRowAsync(lines);
         var row = JsonDocument.Parse(line).RootElement;
@@ -244,6 +245,27 @@ public sealed class ChangesTests(SqliteServer server) : CouchTestBase(server), I
         Assert.Equal("live", id.GetString());
         Assert.Equal([rev], Revs(row));
         Assert.Equal(JsonValueKind.String, row.GetProperty("seq").ValueKind);
+    }
+
+    [Fact(Skip = "server bug: feed=continuous (and eventsource) sends no response headers until the first row, heartbeat or the end of the feed (HttpResponse.StartAsync does not flush them); a client that awaits the response before writing (HttpClient ResponseHeadersRead, fetch) hangs until the timeout")]
+    public async Task GetChangesContinuous_BeforeAnyChange_SendsHeadersAtOnce()
+    {
+        var db = await Couch.CreateDatabaseAsync();
+        var seq = (await Couch.GetAsync(db)).String("update_seq");
+        using var listener = Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{db}/_changes?feed=continuous&since={seq}&timeout=60000");
+
+        using var response = await listener.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var stream = await response.Content.ReadAsStreamAsync(Ct);
+        using var lines = new StreamReader(stream);
+        var rev = await Couch.PutDocumentAsync(db, "live", """{"v":1}""");
+
+        var line = await ReadRowAsync(lines);
+        var row = JsonDocument.Parse(line).RootElement;
+        Assert.True(row.TryGetProperty("id", out var id), $"Expected a change row, got {line}");
+        Assert.Equal("live", id.GetString());
+        Assert.Equal([rev], Revs(row));
     }
 
     [Fact]

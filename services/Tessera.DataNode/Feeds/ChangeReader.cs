@@ -30,6 +30,28 @@ internal sealed class ChangeReader(IDocumentReader reader)
             yield break;
         }
 
+        if (request.Selector is { } selector)
+        {
+            // The selector needs every body, and the limit counts matches, so storage reads without a limit.
+            var all = new ChangesQuery(request.Descending ? 0 : since, int.MaxValue, request.Descending, IncludeBodies: true);
+            var matched = 0;
+            await foreach (var row in reader.GetChangesAsync(database, all, ct))
+            {
+                if (matched >= limit)
+                {
+                    yield break;
+                }
+
+                if (SelectorInput.Matches(selector, row))
+                {
+                    matched++;
+                    yield return request.IncludeDocs ? row : row with { Body = null };
+                }
+            }
+
+            yield break;
+        }
+
         var query = new ChangesQuery(request.Descending ? 0 : since, limit, request.Descending, request.IncludeDocs);
         await foreach (var row in reader.GetChangesAsync(database, query, ct))
         {

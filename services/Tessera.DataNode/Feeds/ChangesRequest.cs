@@ -1,3 +1,5 @@
+using Tessera.Documents.Selectors;
+
 namespace Tessera.DataNode.Feeds;
 
 public enum ChangesFeed
@@ -18,5 +20,6 @@ internal sealed record ChangesRequest(
     bool AllLeaves,
     bool Conflicts,
     IReadOnlySet<string>? DocIds,
+    Selector? Selector,
     TimeSpan Timeout,
     TimeSpan? Heartbeat);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tessera.DataNode.Couch;
+using Tessera.Documents.Selectors;
 
 namespace Tessera.DataNode.Feeds;
 
@@ -43,30 +44,45 @@ internal static class ChangesRequestParser
             "true" => TimeSpan.FromSeconds(60),
             _ => TimeSpan.FromMilliseconds(Math.Max(q.Long("heartbeat", 60_000, min: 1), 10)),
         };
-        var docIds = ReadDocIds(q, body);
+        var filter = q.String("filter");
+        var docIds = filter == "_doc_ids" ? ReadDocIds(q, body) : null;
+        var selector = filter == "_selector" ? ReadSelector(q, body) : null;
+        if (filter is not (null or "_doc_ids" or "_selector"))
+        {
+            q.Fail($"Unsupported filter: {filter}. Supported: _doc_ids, _selector");
+        }
+
         if (q.Error is { } error)
         {
             return (null, false, error);
         }
 
-        var request = new ChangesRequest(feed, since, (int)Math.Min(limit, int.MaxValue), descending, includeDocs, style == "all_docs", conflicts, docIds, timeout, heartbeat);
+        var request = new ChangesRequest(feed, since, (int)Math.Min(limit, int.MaxValue), descending, includeDocs, style == "all_docs", conflicts, docIds, selector, timeout, heartbeat);
         return (request, sinceNow, null);
+    }
+
+    private static Selector? ReadSelector(QueryOptions q, JsonElement? body)
+    {
+        var selector = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("selector", out var fromBody) ? fromBody : q.Json("selector");
+        if (selector is not { ValueKind: JsonValueKind.Object } value)
+        {
+            q.Fail(CouchError.BadRequest("Selector must be specified in POST payload"));
+            return null;
+        }
+
+        try
+        {
+            return Selector.Parse(value);
+        }
+        catch (SelectorException exception)
+        {
+            q.Fail(CouchError.BadRequest(exception.Reason));
+            return null;
+        }
     }
 
     private static HashSet<string>? ReadDocIds(QueryOptions q, JsonElement? body)
     {
-        var filter = q.String("filter");
-        if (filter is null)
-        {
-            return null;
-        }
-
-        if (filter != "_doc_ids")
-        {
-            q.Fail($"Unsupported filter: {filter}");
-            return null;
-        }
-
         var ids = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("doc_ids", out var fromBody) ? fromBody : q.Json("doc_ids");
         if (ids is not { ValueKind: JsonValueKind.Array } array || array.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String))
         {
