@@ -110,6 +110,9 @@ NEED_TESSERA=1
 { [ "$BASELINE_ONLY" = 1 ] || [ "$SELF_TEST" = 1 ] || [ -n "$TESSERA_URL" ]; } && NEED_TESSERA=0
 
 # ---- 2. build Tessera first, so the compiler never runs while something is measured -------
+# The commit measured is the work tree at build time (HEAD may move while the run goes on).
+COMMIT="$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -n "$(cd "$REPO" && git status --porcelain -- services 2>/dev/null)" ] && COMMIT="$COMMIT+uncommitted"
 if [ "$NEED_TESSERA" = 1 ] && [ "$BUILD" = 1 ]; then
   log "dotnet build -c Release services/Tessera.Server"
   if ! (cd "$REPO" && dotnet build -c Release services/Tessera.Server -nologo -v q) >"$TMP/build.log" 2>&1; then
@@ -241,5 +244,5 @@ done
 
 # ---- 5. report (with several rounds: per workload, the round with the median rate) ----------
 node "$BENCH/lib/report.mjs" "${BASE_FILES[@]}" "${CAND_FILES[@]}" \
-  --out "$RESULTS/$RUN_ID.json" --command "bench/run.sh $ORIG_ARGS" || FAILED=1
+  --out "$RESULTS/$RUN_ID.json" --command "bench/run.sh $ORIG_ARGS" --commit "$COMMIT" || FAILED=1
 exit "$FAILED"

@@ -14,6 +14,7 @@ const { values: a } = parseArgs({
     candidate: { type: 'string', multiple: true, default: [] },
     out: { type: 'string' },
     command: { type: 'string', default: '' },
+    commit: { type: 'string' }, // from run.sh: the tree that was built
   },
 });
 
@@ -93,8 +94,13 @@ const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const line = (r) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
 const table = [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 
-let commit = null;
-try { commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { /* not a git checkout */ }
+let commit = a.commit ?? null;
+if (!commit) try {
+  const git = (cmd) => execSync(cmd, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  commit = git('git rev-parse --short HEAD');
+  // run.sh builds the work tree, so uncommitted server changes are part of what was measured.
+  if (git('git status --porcelain -- services')) commit += '+uncommitted';
+} catch { /* not a git checkout */ }
 const env = {
   date: new Date().toISOString(),
   command: a.command,

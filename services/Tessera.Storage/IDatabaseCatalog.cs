@@ -14,6 +14,13 @@ public interface IDatabaseCatalog
     /// <summary>Names of the tenant's databases in ordinal order.</summary>
     Task<IReadOnlyList<string>> ListAsync(string tenant, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every tenant's database of this exact name, ordered by tenant. A control-plane query across tenants, for
+    /// platform services only (the replicator finds each tenant's <c>_replicator</c> database at start); it reads no
+    /// tenant data. Note: it scans the catalog (no index on the name alone), so call it rarely, never per request.
+    /// </summary>
+    Task<IReadOnlyList<DatabaseRecord>> ListByNameAsync(string name, CancellationToken cancellationToken = default);
+
     Task SetRevsLimitAsync(long database, int revsLimit, CancellationToken cancellationToken = default);
 
     Task SetSecurityAsync(long database, string securityJson, CancellationToken cancellationToken = default);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Storage;
 using Tessera.Testing;
 using Xunit;
 
@@ -12,6 +14,15 @@ namespace Tessera.DataNode.IntegrationTests;
 [Collection(PostgresServer.CollectionName)]
 public sealed class PostgresSmokeTests(PostgresTesseraServer server) : CouchTestBase(server), IClassFixture<PostgresTesseraServer>
 {
+    [Fact]
+    public void Server_WithConnectionString_StoresInPostgres()
+    {
+        // Guards the fixture itself: without this, a host that silently fell back to SQLite would pass every test here.
+        var reader = Server.Host.Services.GetRequiredService<IDocumentReader>();
+
+        Assert.StartsWith("Postgres", reader.GetType().Name, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DatabaseLifecycle_OnPostgres_CreatesCountsDeletesAndRecreatesEmpty()
     {

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Storage;
 using Xunit;
 
 namespace Tessera.DataNode.IntegrationTests;
@@ -7,6 +9,16 @@ namespace Tessera.DataNode.IntegrationTests;
 /// <summary>The server and tenant roots, <c>_all_dbs</c>, and tenant isolation.</summary>
 public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IClassFixture<SqliteServer>
 {
+    [Fact]
+    public void Server_WithoutConnectionString_StoresInSqlite()
+    {
+        var reader = Server.Host.Services.GetRequiredService<IDocumentReader>();
+
+        Assert.StartsWith("Sqlite", reader.GetType().Name, StringComparison.Ordinal);
+        Assert.Equal("dev", Server.Host.Tenant);
+        Assert.Equal("127.0.0.1", Server.Host.BaseAddress.Host);
+    }
+
     [Fact]
     public async Task GetServerRoot_Always_ReturnsWelcome()
     {

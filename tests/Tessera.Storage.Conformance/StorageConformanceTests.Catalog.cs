@@ -86,6 +86,29 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task ListDatabasesByName_ReturnsThatNameInEveryTenant_OrderedByTenant()
+    {
+        var storage = await OpenAsync();
+        // Note: the storage is shared by the suite's tests, so the name is unique to this test.
+        var name = "_replicator-" + Guid.NewGuid().ToString("N")[..8];
+        var tenants = new[] { NewTenant(), NewTenant(), NewTenant() };
+        foreach (var tenant in tenants)
+        {
+            Assert.NotNull(await storage.Catalog.CreateAsync(tenant, name, Token));
+        }
+
+        await storage.Catalog.CreateAsync(tenants[0], name + "x", Token);
+        Assert.True(await storage.Catalog.DeleteAsync(tenants[2], name, Token));
+
+        var listed = await storage.Catalog.ListByNameAsync(name, Token);
+
+        Assert.Equal(tenants[..2].Order(StringComparer.Ordinal), listed.Select(r => r.Tenant));
+        Assert.All(listed, r => Assert.Equal(name, r.Name));
+        Assert.Equal((await storage.Catalog.GetAsync(tenants[1], name, Token))!.Key, listed.Single(r => r.Tenant == tenants[1]).Key);
+        Assert.Empty(await storage.Catalog.ListByNameAsync("missing-" + name, Token));
+    }
+
+    [Fact]
     public async Task DeleteDatabase_Unknown_ReturnsFalse()
     {
         var storage = await OpenAsync();

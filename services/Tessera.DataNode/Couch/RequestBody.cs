@@ -68,6 +68,12 @@ public static class RequestBody
             return (null, error);
         }
 
+        // Note: the JSON reader checks UTF-8 lazily, when a string is read; refuse bad bytes before any handler reads them.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, CouchError.InvalidJson());
+        }
+
         try
         {
             return (JsonDocument.Parse(body, DocumentOptions), null);

@@ -72,6 +72,20 @@ internal sealed class PostgresDatabaseCatalog(NpgsqlDataSource dataSource) : IDa
         return names;
     }
 
+    public async Task<IReadOnlyList<DatabaseRecord>> ListByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM databases WHERE name = $1 ORDER BY tenant");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<DatabaseRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(ReadRecord(reader));
+        }
+
+        return records;
+    }
+
     public async Task SetRevsLimitAsync(long database, int revsLimit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("UPDATE databases SET revs_limit = $2 WHERE key = $1");
@@ -91,12 +105,11 @@ internal sealed class PostgresDatabaseCatalog(NpgsqlDataSource dataSource) : IDa
     private static async Task<DatabaseRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+    }
 
-        return new DatabaseRecord(
+    private static DatabaseRecord ReadRecord(NpgsqlDataReader reader) =>
+        new(
             Key: reader.GetInt64(0),
             Tenant: reader.GetString(1),
             Name: reader.GetString(2),
@@ -106,5 +119,4 @@ internal sealed class PostgresDatabaseCatalog(NpgsqlDataSource dataSource) : IDa
             RevsLimit: reader.GetInt32(6),
             SecurityJson: reader.IsDBNull(7) ? null : reader.GetString(7),
             CreatedAt: reader.GetFieldValue<DateTimeOffset>(8));
-    }
 }

@@ -85,6 +85,22 @@ internal sealed class SqliteDatabaseCatalog(SqliteConnectionFactory connections)
         return names;
     }
 
+    public async Task<IReadOnlyList<DatabaseRecord>> ListByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM databases WHERE name = $name ORDER BY tenant";
+        command.Parameters.AddWithValue("$name", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<DatabaseRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(ReadRecord(reader));
+        }
+
+        return records;
+    }
+
     public Task SetRevsLimitAsync(long database, int revsLimit, CancellationToken cancellationToken = default) =>
         UpdateAsync("UPDATE databases SET revs_limit = $value WHERE key = $db", database, revsLimit, cancellationToken);
 
@@ -104,12 +120,11 @@ internal sealed class SqliteDatabaseCatalog(SqliteConnectionFactory connections)
     private static async Task<DatabaseRecord?> ReadSingleAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+    }
 
-        return new DatabaseRecord(
+    private static DatabaseRecord ReadRecord(SqliteDataReader reader) =>
+        new(
             Key: reader.GetInt64(0),
             Tenant: reader.GetString(1),
             Name: reader.GetString(2),
@@ -119,5 +134,4 @@ internal sealed class SqliteDatabaseCatalog(SqliteConnectionFactory connections)
             RevsLimit: reader.GetInt32(6),
             SecurityJson: reader.IsDBNull(7) ? null : reader.GetString(7),
             CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
-    }
 }
