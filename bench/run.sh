@@ -30,6 +30,8 @@
 # The targets run one after the other, never at the same time: on 2 cores an idle server
 # would still steal cycles and memory from the one being measured.
 set -euo pipefail
+{ # The braces make bash read the whole script before running it, so editing this file
+  # while a run is in progress cannot break that run.
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
@@ -246,3 +248,4 @@ done
 node "$BENCH/lib/report.mjs" "${BASE_FILES[@]}" "${CAND_FILES[@]}" \
   --out "$RESULTS/$RUN_ID.json" --command "bench/run.sh $ORIG_ARGS" --commit "$COMMIT" || FAILED=1
 exit "$FAILED"
+}

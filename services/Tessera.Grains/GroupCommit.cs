@@ -87,7 +87,7 @@ internal sealed class GroupCommit
         var stubs = await ResolveAttachmentsAsync(write, parent, generation);
         if (stubs.Error is not null)
         {
-            return new WriteResult(write.Id, null, "precondition_failed", stubs.Error);
+            return new WriteResult(write.Id, null, "missing_stub", stubs.Error);
         }
 
         var body = DocumentJson.ComposeBody(write.Body, stubs.Stubs);
@@ -116,7 +116,7 @@ internal sealed class GroupCommit
         var stubs = await ResolveAttachmentsAsync(write, parent is RevId known && state.Tree.Contains(known) ? known : null, path[0].Generation);
         if (stubs.Error is not null)
         {
-            return new WriteResult(write.Id, null, "precondition_failed", stubs.Error);
+            return new WriteResult(write.Id, null, "missing_stub", stubs.Error);
         }
 
         var body = DocumentJson.ComposeBody(write.Body, stubs.Stubs);

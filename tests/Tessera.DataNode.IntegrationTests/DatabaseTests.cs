@@ -47,7 +47,7 @@ public sealed class DatabaseTests(SqliteServer server) : CouchTestBase(server), 
         Assert.DoesNotContain(Uri.UnescapeDataString(name), (await Couch.GetAsync("_all_dbs")).Json.EnumerateArray().Select(n => n.GetString()));
     }
 
-    [Fact(Skip = "server deviation: the illegal_database_name reason omits the name; CouchDB 3 says \"Name: 'A'. Only lowercase characters ...\"")]
+    [Fact]
     public async Task PutDatabase_WithIllegalName_ReasonQuotesTheName()
     {
         var response = await Couch.PutAsync("A");
@@ -272,7 +272,7 @@ public sealed class DatabaseTests(SqliteServer server) : CouchTestBase(server), 
         Assert.Equal(JsonValueKind.String, response.Json.GetProperty("instance_start_time").ValueKind);
     }
 
-    [Fact(Skip = "server deviation: _ensure_full_commit accepts any Content-Type; CouchDB 3 calls chttpd:validate_ctype and answers 415")]
+    [Fact]
     public async Task PostEnsureFullCommit_WithoutJsonContentType_Returns415()
     {
         var db = await Couch.CreateDatabaseAsync();

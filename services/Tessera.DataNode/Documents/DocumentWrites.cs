@@ -25,7 +25,7 @@ internal static class DocumentWrites
     public static int StatusOf(string error) => error switch
     {
         "conflict" => 409,
-        "precondition_failed" => 412,
+        "precondition_failed" or "missing_stub" => 412,
         "forbidden" => 403,
         "unauthorized" => 401,
         "not_found" => 404,

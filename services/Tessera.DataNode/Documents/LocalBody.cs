@@ -12,8 +12,20 @@ internal static class LocalBody
 {
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
+    /// <summary>A local revision is "0-N" as we issue it; any "N-..." form parses like CouchDB's rev parser allows.</summary>
+    public static bool IsValidRev(string rev)
+    {
+        var dash = rev.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && dash < rev.Length - 1 && rev.AsSpan(0, dash).IndexOfAnyExceptInRange('0', '9') < 0;
+    }
+
     public static (string Body, string? Rev, bool Deleted, CouchError? Error) Parse(byte[] utf8)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return ("", null, false, CouchError.InvalidJson());
+        }
+
         JsonDocument json;
         try
         {
@@ -42,7 +54,12 @@ internal static class LocalBody
                 {
                     if (member.NameEquals("_rev"))
                     {
-                        rev = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
+                        if (member.Value.ValueKind != JsonValueKind.String || !IsValidRev(member.Value.GetString()!))
+                        {
+                            return ("", null, false, CouchError.BadRequest("Invalid rev format"));
+                        }
+
+                        rev = member.Value.GetString();
                     }
                     else if (member.NameEquals("_deleted"))
                     {

@@ -141,7 +141,7 @@ public static class AttachmentEndpoints
         }
         else
         {
-            var (data, error) = await RequestBody.ReadBytesAsync(context.Request, DocumentLimits.Default.MaxAttachmentBytes);
+            var (data, error) = await RequestBody.ReadBytesAsync(context.Request, Math.Min(DocumentLimits.Default.MaxAttachmentBytes, options.MaxRequestBytes));
             if (error is not null)
             {
                 return error;

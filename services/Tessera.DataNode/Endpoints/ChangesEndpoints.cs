@@ -28,7 +28,8 @@ public static class ChangesEndpoints
             return await ChangesAsync(context, tenant, db, null, services);
         }
 
-        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, 16 * 1024 * 1024);
+        var options = services.GetRequiredService<IOptions<DataNodeOptions>>().Value;
+        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, options.MaxRequestBytes);
         if (error is not null)
         {
             return error;
@@ -36,7 +37,12 @@ public static class ChangesEndpoints
 
         using (json)
         {
-            return await ChangesAsync(context, tenant, db, json!.RootElement, services);
+            if (json!.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return CouchError.BadRequest("Request body must be a JSON object");
+            }
+
+            return await ChangesAsync(context, tenant, db, json.RootElement, services);
         }
     }
 

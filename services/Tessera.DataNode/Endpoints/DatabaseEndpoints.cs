@@ -33,7 +33,7 @@ public static class DatabaseEndpoints
         db = RouteNames.Decode(db);
         if (!Names.IsValid(db))
         {
-            return new CouchError(400, "illegal_database_name", Names.InvalidReason);
+            return new CouchError(400, "illegal_database_name", Names.InvalidReason(db));
         }
 
         var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, db)).CreateAsync();
@@ -137,8 +137,13 @@ public static class DatabaseEndpoints
     }
 
     // Every acknowledged write is already durable; this endpoint exists for replicators that call it.
-    private static async Task<IResult> EnsureFullCommitAsync(string tenant, string db, IDatabaseCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> EnsureFullCommitAsync(HttpContext context, string tenant, string db, IDatabaseCatalog catalog, CancellationToken cancellationToken)
     {
+        if (!RequestBody.IsJson(context.Request))
+        {
+            return CouchError.UnsupportedMediaType();
+        }
+
         var info = await catalog.GetAsync(tenant, RouteNames.Decode(db), cancellationToken);
         return info is null
             ? CouchError.DatabaseNotFound()
@@ -157,9 +162,9 @@ public static class DatabaseEndpoints
         return info is null ? CouchError.DatabaseNotFound() : CouchJson.Ok(w => CouchJson.WriteRaw(w, info.SecurityJson ?? "{}"));
     }
 
-    private static async Task<IResult> SetSecurityAsync(HttpContext context, string tenant, string db, IGrainFactory grains)
+    private static async Task<IResult> SetSecurityAsync(HttpContext context, string tenant, string db, IGrainFactory grains, IOptions<DataNodeOptions> options)
     {
-        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, 64 * 1024, requireJsonContentType: false);
+        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, Math.Min(64 * 1024, options.Value.MaxRequestBytes), requireJsonContentType: false);
         if (error is not null)
         {
             return error;

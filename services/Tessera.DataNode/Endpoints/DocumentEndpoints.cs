@@ -24,8 +24,8 @@ public static class DocumentEndpoints
                 GetAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, r, d));
             tenant.MapPut(pattern, (HttpContext c, string tenant, string db, IGrainFactory g, IOptions<DataNodeOptions> o) =>
                 PutAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, o));
-            tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, IGrainFactory g) =>
-                DeleteAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g));
+            tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, IGrainFactory g, IDocumentReader r, DatabaseResolver d) =>
+                DeleteAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, r, d));
         }
 
         return tenant;
@@ -179,7 +179,7 @@ public static class DocumentEndpoints
         return await WriteAsync(context, grains, tenant, db, DocumentWrites.From(document, id, rev, document.Deleted, newEdits), 201, newEdits);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string tenant, string db, string id, IGrainFactory grains)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string tenant, string db, string id, IGrainFactory grains, IDocumentReader reader, DatabaseResolver resolver)
     {
         var (rev, error) = RequestedRev(context.Request, null);
         if (error is not null)
@@ -187,9 +187,28 @@ public static class DocumentEndpoints
             return error;
         }
 
+        // CouchDB answers 404 for a document that never existed and for a tombstone deleted again; only the writer
+        // decides conflicts, so this read just picks the right error for those two cases.
+        if (await resolver.GetKeyAsync(tenant, RouteNames.Decode(db), context.RequestAborted) is not long key)
+        {
+            return CouchError.DatabaseNotFound();
+        }
+
+        var stored = await reader.GetDocumentAsync(key, id, context.RequestAborted);
+        if (stored is null)
+        {
+            return CouchError.NotFound();
+        }
+
         if (rev is null)
         {
             return CouchError.Conflict();
+        }
+
+        var tree = RevTree.Deserialize(stored.RevTree);
+        if (tree.IsLeaf(rev.Value) && tree.IsDeleted(rev.Value))
+        {
+            return CouchError.NotFound("deleted");
         }
 
         return await WriteAsync(context, grains, tenant, db, new DocumentWrite(id, rev.ToString(), true, "{}", null, []), 200);

@@ -50,6 +50,11 @@ public static class LocalDocumentEndpoints
         }
 
         var rev = context.Request.Query.TryGetValue("rev", out var q) ? q.ToString() : parsed.Rev;
+        if (rev is not null && !LocalBody.IsValidRev(rev))
+        {
+            return CouchError.BadRequest("Invalid rev format");
+        }
+
         var localId = LocalId(context);
         var result = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
             .PutLocalAsync(new LocalWrite(localId, rev, parsed.Deleted, parsed.Body));
@@ -59,6 +64,11 @@ public static class LocalDocumentEndpoints
     private static async Task<IResult> DeleteAsync(HttpContext context, string tenant, string db, IGrainFactory grains)
     {
         var rev = context.Request.Query.TryGetValue("rev", out var q) ? q.ToString() : null;
+        if (rev is not null && !LocalBody.IsValidRev(rev))
+        {
+            return CouchError.BadRequest("Invalid rev format");
+        }
+
         var localId = LocalId(context);
         var result = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
             .PutLocalAsync(new LocalWrite(localId, rev, true, "{}"));

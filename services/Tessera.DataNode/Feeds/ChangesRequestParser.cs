@@ -8,6 +8,8 @@ namespace Tessera.DataNode.Feeds;
 /// <summary>Parses <c>_changes</c> query parameters (and a POST body's <c>doc_ids</c>) with CouchDB's validation.</summary>
 internal static class ChangesRequestParser
 {
+    private const long MaxWaitMs = 60_000;
+
     public static (ChangesRequest? Request, bool SinceNow, CouchError? Error) Parse(HttpRequest http, JsonElement? body, DataNodeOptions options)
     {
         var q = new QueryOptions(http.Query);
@@ -37,12 +39,13 @@ internal static class ChangesRequestParser
             q.Fail("Supported `style` values: main_only, all_docs");
         }
 
-        var timeout = TimeSpan.FromMilliseconds(q.Long("timeout", options.DefaultLongPollTimeoutMs));
+        // Like CouchDB, no wait is longer than a minute, so dead connections are noticed; larger values are capped.
+        var timeout = TimeSpan.FromMilliseconds(Math.Min(q.Long("timeout", options.DefaultLongPollTimeoutMs), MaxWaitMs));
         TimeSpan? heartbeat = q.String("heartbeat") switch
         {
             null => null,
             "true" => TimeSpan.FromSeconds(60),
-            _ => TimeSpan.FromMilliseconds(Math.Max(q.Long("heartbeat", 60_000, min: 1), 10)),
+            _ => TimeSpan.FromMilliseconds(Math.Clamp(q.Long("heartbeat", 60_000, min: 1), 10, MaxWaitMs)),
         };
         var filter = q.String("filter");
         var docIds = filter == "_doc_ids" ? ReadDocIds(q, body) : null;

@@ -23,6 +23,9 @@ internal sealed class StreamingChangesResult(ChangesFeedWriter feed) : IResult
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         httpContext.Features.Get<IHttpsCompressionFeature>()?.Mode = HttpsCompressionMode.DoNotCompress;
         await response.StartAsync(httpContext.RequestAborted);
+
+        // Clients wait for the headers before they read rows: send them now, not with the first row.
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
         IFeedSink sink = eventSource ? new EventSourceSink(response.BodyWriter) : new ContinuousSink(response.BodyWriter);
         try
         {

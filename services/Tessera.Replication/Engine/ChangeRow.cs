@@ -9,3 +9,6 @@ internal sealed record ChangesBatch(IReadOnlyList<ChangeRow> Rows, string LastSe
 
 /// <summary>A document revision a target's <c>_bulk_docs</c> refused.</summary>
 internal sealed record WriteFailure(string Id, string? Rev, string Error, string Reason);
+
+/// <summary>A revision read from the source, ready to store: its JSON with <c>_revisions</c> and inline attachments.</summary>
+internal sealed record FetchedRevision(string Id, string Rev, string Json);

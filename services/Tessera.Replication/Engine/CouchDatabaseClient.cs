@@ -211,7 +211,7 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
     /// The given revisions with their history and inline attachments, through <c>_bulk_get</c>; null when the server
     /// has no <c>_bulk_get</c> (the caller falls back to <see cref="OpenRevsAsync"/>). Revisions gone from the source are skipped.
     /// </summary>
-    public async Task<List<string>?> BulkGetAsync(IReadOnlyList<(string Id, string Rev)> wanted, CancellationToken ct)
+    public async Task<List<FetchedRevision>?> BulkGetAsync(IReadOnlyList<(string Id, string Rev)> wanted, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, "_bulk_get?revs=true&attachments=true&latest=true", w =>
         {
@@ -244,14 +244,12 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
             throw Malformed("_bulk_get");
         }
 
-        var docs = new List<string>(wanted.Count);
+        var docs = new List<FetchedRevision>(wanted.Count);
         foreach (var result in results.EnumerateArray())
         {
             if (result.TryGetProperty("docs", out var entries) && entries.ValueKind == JsonValueKind.Array)
             {
-                docs.AddRange(entries.EnumerateArray()
-                    .Where(e => e.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.Object)
-                    .Select(e => e.GetProperty("ok").GetRawText()));
+                docs.AddRange(Fetched(entries));
             }
         }
 
@@ -259,7 +257,7 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
     }
 
     /// <summary>Revisions of one document through <c>GET {doc}?open_revs=[...]&amp;revs=true&amp;attachments=true&amp;latest=true</c>.</summary>
-    public async Task<List<string>> OpenRevsAsync(string id, IReadOnlyList<string> revs, CancellationToken ct)
+    public async Task<List<FetchedRevision>> OpenRevsAsync(string id, IReadOnlyList<string> revs, CancellationToken ct)
     {
         var path = $"{Uri.EscapeDataString(id)}?revs=true&attachments=true&latest=true&open_revs={Uri.EscapeDataString(JsonSerializer.Serialize(revs))}";
         using var response = await SendAsync(HttpMethod.Get, path, null, requestTimeout, ct);
@@ -279,17 +277,14 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
             throw Malformed("open_revs");
         }
 
-        return root.EnumerateArray()
-            .Where(e => e.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.Object)
-            .Select(e => e.GetProperty("ok").GetRawText())
-            .ToList();
+        return Fetched(root).ToList();
     }
 
     /// <summary>
     /// Stores revisions as they are (<c>new_edits=false</c>). Returns the refused ones, or null when the body was too
     /// large for the target (413), so the caller can split it.
     /// </summary>
-    public async Task<List<WriteFailure>?> BulkDocsAsync(IReadOnlyList<string> docs, CancellationToken ct)
+    public async Task<List<WriteFailure>?> BulkDocsAsync(IReadOnlyList<FetchedRevision> docs, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Post, "_bulk_docs", w =>
         {
@@ -298,7 +293,7 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
             w.WriteStartArray("docs");
             foreach (var doc in docs)
             {
-                w.WriteRawValue(doc, skipInputValidation: true);
+                w.WriteRawValue(doc.Json, skipInputValidation: true);
             }
 
             w.WriteEndArray();
@@ -329,6 +324,13 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
                 Text(r, "reason") ?? ""))
             .ToList();
     }
+
+    /// <summary>The <c>{"ok": doc}</c> entries of a <c>_bulk_get</c> result or an <c>open_revs</c> answer.</summary>
+    private static IEnumerable<FetchedRevision> Fetched(JsonElement entries) =>
+        entries.EnumerateArray()
+            .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.Object)
+            .Select(e => e.GetProperty("ok"))
+            .Select(doc => new FetchedRevision(Text(doc, "_id") ?? "", Text(doc, "_rev") ?? "", doc.GetRawText()));
 
     /// <summary>The <c>since</c> query value of a raw JSON sequence: a JSON string's text, a number as written.</summary>
     private static string SeqParameter(string seq) =>
