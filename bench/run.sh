@@ -70,7 +70,7 @@ TMP="$(mktemp -d /tmp/tessera-bench.XXXXXX)"
 chmod 755 "$TMP" # PostgreSQL runs as another user and must traverse it
 
 # ---- cleanup: every process this script started, on any exit ----------------------------
-SERVER_PID= PGDATA_DIR=
+SERVER_PID= PGDATA_DIR= BENCH_PID=
 stop_pid() { # TERM, wait up to 10 s, then KILL
   local pid="$1"
   kill -TERM "$pid" 2>/dev/null || return 0
@@ -82,6 +82,7 @@ stop_server() { if [ -n "$SERVER_PID" ]; then stop_pid "$SERVER_PID"; wait "$SER
 stop_pg() { if [ -n "$PGDATA_DIR" ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true; PGDATA_DIR=; fi; }
 cleanup() {
   set +e
+  [ -n "$BENCH_PID" ] && stop_pid "$BENCH_PID"
   stop_server
   stop_pg
   if [ "$KEEP_TMP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -134,7 +135,12 @@ FAILED=0
 run_bench() {
   local name="$1" url="$2" out="$3"; shift 3
   log "benchmarking $name at $url"
-  node "$BENCH/lib/bench.mjs" --name "$name" --url "$url" --out "$out" "${BENCH_ARGS[@]}" "$@" || FAILED=1
+  # In the background + wait: bash runs a TERM/INT trap only after a foreground child ends,
+  # but interrupts `wait` at once, so Ctrl-C or kill stops the run immediately.
+  node "$BENCH/lib/bench.mjs" --name "$name" --url "$url" --out "$out" "${BENCH_ARGS[@]}" "$@" &
+  BENCH_PID=$!
+  wait "$BENCH_PID" || FAILED=1
+  BENCH_PID=
 }
 
 # start_pouchdb DIR: pouchdb-server on LevelDB, logging only errors, into DIR (not the repo).

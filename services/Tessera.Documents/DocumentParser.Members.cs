@@ -141,7 +141,10 @@ public static partial class DocumentParser
 
         // CouchDB's attachment digest format is md5-<base64>; MD5 names content here, it protects nothing.
         var digest = "md5-" + Convert.ToBase64String(MD5.HashData(data));
-        return new AttachmentInput(name, contentType, Stub: false, data, digest, data.Length, RevPos: null);
+        // Note: a replicated revision (new_edits=false) keeps the revpos it was sent with; the writer ignores it otherwise.
+        return new AttachmentInput(
+            name, contentType, Stub: false, data, digest, data.Length,
+            Int64OrNull(props, "revpos") is long sentRevPos and >= 1 and <= int.MaxValue ? (int)sentRevPos : null);
     }
 
     private static string? StringOrNull(JsonElement obj, string name) =>

@@ -10,6 +10,7 @@ public enum DatabaseStatus
 }
 
 /// <summary>One document to write. <see cref="Body"/> holds the user's fields only (no <c>_</c> members).</summary>
+/// <param name="NewId">The server generated <paramref name="Id"/> for this write, so no stored document can have it.</param>
 /// <param name="Rev">The revision being updated (new_edits=true) or the new leaf (new_edits=false).</param>
 /// <param name="RevisionPath">For new_edits=false: the leaf-first ancestry from <c>_revisions</c>; null to use <paramref name="Rev"/> alone.</param>
 [GenerateSerializer, Immutable, Alias("tessera.DocumentWrite.v1")]
@@ -19,7 +20,8 @@ public sealed record DocumentWrite(
     [property: Id(2)] bool Deleted,
     [property: Id(3)] string Body,
     [property: Id(4)] IReadOnlyList<string>? RevisionPath,
-    [property: Id(5)] IReadOnlyList<AttachmentWrite> Attachments);
+    [property: Id(5)] IReadOnlyList<AttachmentWrite> Attachments,
+    [property: Id(6)] bool NewId = false);
 
 /// <summary>An attachment of a written document: new bytes, or a stub that keeps one of the previous revision.</summary>
 [GenerateSerializer, Immutable, Alias("tessera.AttachmentWrite.v1")]

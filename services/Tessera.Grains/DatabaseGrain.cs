@@ -20,6 +20,8 @@ internal sealed partial class DatabaseGrain(
     // Note: bounds one transaction; a single _bulk_docs request larger than this still commits whole.
     private const int MaxDocumentsPerCommit = 2000;
 
+    // Note: a few thousand small records; enough to keep every document of a hot update loop.
+    private readonly RecentDocuments recent = new(4096);
     private readonly Queue<PendingOperation> queue = new();
     private Task drain = Task.CompletedTask;
     private string tenant = "";
@@ -39,6 +41,7 @@ internal sealed partial class DatabaseGrain(
             return DatabaseStatus.AlreadyExists;
         }
 
+        recent.Clear();
         database = await catalog.CreateAsync(tenant, name);
         return database is null ? DatabaseStatus.AlreadyExists : DatabaseStatus.Created;
     });
@@ -48,6 +51,7 @@ internal sealed partial class DatabaseGrain(
         var deleted = await catalog.DeleteAsync(tenant, name);
         var key = database?.Key;
         database = null;
+        recent.Clear();
         if (key is long k)
         {
             changes.Publish(k, long.MaxValue);
@@ -161,7 +165,7 @@ internal sealed partial class DatabaseGrain(
 
         try
         {
-            var commit = await GroupCommit.PrepareAsync(database, batch.Select(p => p.Request).ToList(), reader);
+            var commit = await GroupCommit.PrepareAsync(database, batch.Select(p => p.Request).ToList(), reader, recent);
             if (commit.Batch.Documents.Count > 0)
             {
                 await writer.CommitAsync(database.Key, commit.Batch);
@@ -172,6 +176,10 @@ internal sealed partial class DatabaseGrain(
                     DeletedDocCount = database.DeletedDocCount + commit.Batch.DeletedDocCountDelta,
                 };
                 changes.Publish(database.Key, database.UpdateSeq);
+                foreach (var document in commit.Batch.Documents)
+                {
+                    recent.Set(document);
+                }
             }
 
             for (var i = 0; i < batch.Count; i++)
@@ -188,6 +196,7 @@ internal sealed partial class DatabaseGrain(
             }
 
             // Note: nothing of the failed transaction is visible; reload the counters it may have advanced in memory.
+            recent.Clear();
             database = await catalog.GetAsync(tenant, name);
         }
     }

@@ -30,10 +30,10 @@ internal sealed class GroupCommit
 
     public List<IReadOnlyList<WriteResult>> Results { get; } = [];
 
-    public static async Task<GroupCommit> PrepareAsync(DatabaseRecord database, IReadOnlyList<WriteRequest> requests, IDocumentReader reader)
+    public static async Task<GroupCommit> PrepareAsync(DatabaseRecord database, IReadOnlyList<WriteRequest> requests, IDocumentReader reader, RecentDocuments recent)
     {
         var commit = new GroupCommit(database, reader);
-        await commit.LoadAsync(requests);
+        await commit.LoadAsync(requests, recent);
         foreach (var request in requests)
         {
             var results = new WriteResult[request.Documents.Count];
@@ -50,13 +50,35 @@ internal sealed class GroupCommit
         return commit;
     }
 
-    private async Task LoadAsync(IReadOnlyList<WriteRequest> requests)
+    // Reads only what neither the grain's recent writes nor a server-generated id already tell.
+    private async Task LoadAsync(IReadOnlyList<WriteRequest> requests, RecentDocuments recent)
     {
-        var ids = requests.SelectMany(r => r.Documents).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
-        var stored = await reader.GetDocumentsAsync(database.Key, ids);
-        foreach (var id in ids)
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var write in requests.SelectMany(r => r.Documents))
         {
-            var record = stored.GetValueOrDefault(id);
+            if (states.ContainsKey(write.Id) || unknown.Contains(write.Id))
+            {
+                continue;
+            }
+
+            if (recent.TryGetDocument(write.Id, out var known))
+            {
+                states[write.Id] = new DocumentState(known, RevTree.Deserialize(known.RevTree));
+            }
+            else if (write.NewId)
+            {
+                states[write.Id] = new DocumentState(null, new RevTree());
+            }
+            else
+            {
+                unknown.Add(write.Id);
+            }
+        }
+
+        var stored = unknown.Count == 0 ? null : await reader.GetDocumentsAsync(database.Key, unknown);
+        foreach (var id in unknown)
+        {
+            var record = stored!.GetValueOrDefault(id);
             states[id] = new DocumentState(record, record is null ? new RevTree() : RevTree.Deserialize(record.RevTree));
         }
     }
@@ -84,7 +106,7 @@ internal sealed class GroupCommit
         }
 
         var generation = (parent?.Generation ?? 0) + 1;
-        var stubs = await ResolveAttachmentsAsync(write, parent, generation);
+        var stubs = await ResolveAttachmentsAsync(write, parent, generation, replicated: false);
         if (stubs.Error is not null)
         {
             return new WriteResult(write.Id, null, "missing_stub", stubs.Error);
@@ -113,7 +135,7 @@ internal sealed class GroupCommit
         }
 
         RevId? parent = path.Count > 1 ? path[1] : null;
-        var stubs = await ResolveAttachmentsAsync(write, parent is RevId known && state.Tree.Contains(known) ? known : null, path[0].Generation);
+        var stubs = await ResolveAttachmentsAsync(write, parent is RevId known && state.Tree.Contains(known) ? known : null, path[0].Generation, replicated: true);
         if (stubs.Error is not null)
         {
             return new WriteResult(write.Id, null, "missing_stub", stubs.Error);
@@ -150,7 +172,8 @@ internal sealed class GroupCommit
         }
     }
 
-    private async Task<(IReadOnlyList<AttachmentStub> Stubs, string? Error)> ResolveAttachmentsAsync(DocumentWrite write, RevId? parent, int generation)
+    /// <param name="replicated">new_edits=false: inline attachments keep the revpos they came with (when it fits the revision), so replicas agree.</param>
+    private async Task<(IReadOnlyList<AttachmentStub> Stubs, string? Error)> ResolveAttachmentsAsync(DocumentWrite write, RevId? parent, int generation, bool replicated)
     {
         if (write.Attachments.Count == 0)
         {
@@ -165,7 +188,8 @@ internal sealed class GroupCommit
             {
                 var digest = attachment.Digest!;
                 attachments.TryAdd(digest, new AttachmentContent(digest, attachment.Data!));
-                stubs.Add(new AttachmentStub(attachment.Name, attachment.ContentType, digest, attachment.Data!.LongLength, generation));
+                var revPos = replicated && attachment.RevPos is int given && given <= generation ? given : generation;
+                stubs.Add(new AttachmentStub(attachment.Name, attachment.ContentType, digest, attachment.Data!.LongLength, revPos));
                 continue;
             }
 

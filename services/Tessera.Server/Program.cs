@@ -3,10 +3,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTesseraStorageFromConfiguration();
 builder.AddTesseraSilo();
 builder.AddTesseraDataNode();
+builder.AddTesseraReplication();
 
 var app = builder.Build();
 
-app.MapTesseraDataNode();
+app.MapTesseraDataNode().MapTesseraReplication();
 
 app.Run();
 

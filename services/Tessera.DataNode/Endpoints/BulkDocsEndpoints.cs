@@ -89,7 +89,7 @@ public static class BulkDocsEndpoints
                     return replicatedError;
                 }
 
-                writes.Add(DocumentWrites.From(document, id, document.Rev, document.Deleted, newEdits));
+                writes.Add(DocumentWrites.From(document, id, document.Rev, document.Deleted, newEdits) with { NewId = document.Id is null });
             }
 
             var response = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))

@@ -50,7 +50,7 @@ public static class DocumentEndpoints
             return new CouchError(400, "illegal_docid", reason);
         }
 
-        return await WriteAsync(context, grains, tenant, db, DocumentWrites.From(document, id, document.Rev, document.Deleted, newEdits: true), 201);
+        return await WriteAsync(context, grains, tenant, db, DocumentWrites.From(document, id, document.Rev, document.Deleted, newEdits: true) with { NewId = document.Id is null }, 201);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string tenant, string db, string id, IDocumentReader reader, DatabaseResolver resolver)

@@ -123,7 +123,7 @@ public static class ReplicationDefinitionParser
         return false;
     }
 
-    private static bool TryHeaders(JsonElement endpoint, string field, List<KeyValuePair<string, string>> headers, out string? error)
+    private static bool TryHeaders(JsonElement endpoint, string field, List<KeyValuePair<string, string>> headers, [NotNullWhen(false)] out string? error)
     {
         error = null;
         if (!endpoint.TryGetProperty("headers", out var value) || value.ValueKind == JsonValueKind.Null)
@@ -153,7 +153,7 @@ public static class ReplicationDefinitionParser
         return true;
     }
 
-    private static bool TryBasicAuth(JsonElement endpoint, string field, List<KeyValuePair<string, string>> headers, out string? error)
+    private static bool TryBasicAuth(JsonElement endpoint, string field, List<KeyValuePair<string, string>> headers, [NotNullWhen(false)] out string? error)
     {
         error = null;
         if (!endpoint.TryGetProperty("auth", out var auth) || auth.ValueKind == JsonValueKind.Null)
@@ -179,7 +179,7 @@ public static class ReplicationDefinitionParser
     private static string Basic(string user, string password) =>
         new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password))).ToString();
 
-    private static bool TryBool(JsonElement root, string field, out bool value, out string? error)
+    private static bool TryBool(JsonElement root, string field, out bool value, [NotNullWhen(false)] out string? error)
     {
         value = false;
         error = null;
@@ -198,7 +198,7 @@ public static class ReplicationDefinitionParser
         return true;
     }
 
-    private static bool TryDocIds(JsonElement root, out IReadOnlyList<string>? docIds, out string? error)
+    private static bool TryDocIds(JsonElement root, out IReadOnlyList<string>? docIds, [NotNullWhen(false)] out string? error)
     {
         docIds = null;
         error = null;
@@ -217,7 +217,7 @@ public static class ReplicationDefinitionParser
         return true;
     }
 
-    private static bool TrySelector(JsonElement root, out string? selector, out string? error)
+    private static bool TrySelector(JsonElement root, out string? selector, [NotNullWhen(false)] out string? error)
     {
         selector = null;
         error = null;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ namespace Tessera.Replication.Jobs;
 /// jobs, notices when the job document changed or disappeared.
 /// </summary>
 [PreferLocalPlacement]
+[SuppressMessage("Design", "CA1001", Justification = "The token source is disposed when the run stops, at the latest on deactivation.")]
 internal sealed partial class ReplicationJobGrain(
     ReplicationJobStore store,
     Replicator replicator,
