@@ -46,14 +46,15 @@ internal sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILog
             }
         }
 
-        foreach (var (version, resource) in EmbeddedMigrations())
+        foreach (var migration in EmbeddedMigrations.In(typeof(PostgresMigrator).Assembly))
         {
+            var (version, resource) = (migration.Version, migration.Resource);
             if (applied.Contains(version))
             {
                 continue;
             }
 
-            await using (var command = new NpgsqlCommand(await ReadResourceAsync(resource, cancellationToken), connection, transaction))
+            await using (var command = new NpgsqlCommand(await migration.ReadAsync(cancellationToken), connection, transaction))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -68,30 +69,6 @@ internal sealed partial class PostgresMigrator(NpgsqlDataSource dataSource, ILog
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>Embedded scripts named <c>...Migrations.NNNN_name.sql</c>, ordered by their version number.</summary>
-    internal static IReadOnlyList<(int Version, string Resource)> EmbeddedMigrations()
-    {
-        const string marker = ".Migrations.";
-        return typeof(PostgresMigrator).Assembly.GetManifestResourceNames()
-            .Where(name => name.Contains(marker, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(name =>
-            {
-                var file = name[(name.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
-                var digits = file[..file.IndexOf('_', StringComparison.Ordinal)];
-                return (Version: int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture), Resource: name);
-            })
-            .OrderBy(migration => migration.Version)
-            .ToList();
-    }
-
-    private static async Task<string> ReadResourceAsync(string resource, CancellationToken cancellationToken)
-    {
-        await using var stream = typeof(PostgresMigrator).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded migration '{resource}' is missing.");
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied storage migration {Version} ({Resource}).")]

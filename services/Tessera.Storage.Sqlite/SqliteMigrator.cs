@@ -39,8 +39,9 @@ internal sealed partial class SqliteMigrator(SqliteConnectionFactory connections
             }
         }
 
-        foreach (var (version, resource) in EmbeddedMigrations())
+        foreach (var migration in EmbeddedMigrations.In(typeof(SqliteMigrator).Assembly))
         {
+            var (version, resource) = (migration.Version, migration.Resource);
             if (applied.Contains(version))
             {
                 continue;
@@ -49,7 +50,7 @@ internal sealed partial class SqliteMigrator(SqliteConnectionFactory connections
             await using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;
-                command.CommandText = await ReadResourceAsync(resource, cancellationToken);
+                command.CommandText = await migration.ReadAsync(cancellationToken);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -66,30 +67,6 @@ internal sealed partial class SqliteMigrator(SqliteConnectionFactory connections
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>Embedded scripts named <c>...Migrations.NNNN_name.sql</c>, ordered by their version number.</summary>
-    internal static IReadOnlyList<(int Version, string Resource)> EmbeddedMigrations()
-    {
-        const string marker = ".Migrations.";
-        return typeof(SqliteMigrator).Assembly.GetManifestResourceNames()
-            .Where(name => name.Contains(marker, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(name =>
-            {
-                var file = name[(name.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..];
-                var digits = file[..file.IndexOf('_', StringComparison.Ordinal)];
-                return (Version: int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture), Resource: name);
-            })
-            .OrderBy(migration => migration.Version)
-            .ToList();
-    }
-
-    private static async Task<string> ReadResourceAsync(string resource, CancellationToken cancellationToken)
-    {
-        await using var stream = typeof(SqliteMigrator).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded migration '{resource}' is missing.");
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied storage migration {Version} ({Resource}).")]
