@@ -64,6 +64,23 @@ public sealed class PersistentJobTests(OneServer server) : IClassFixture<OneServ
     }
 
     [Fact]
+    public async Task Job_InvalidDocumentWrittenAroundTheApi_ReportsFailed()
+    {
+        var jobId = $"job-{Guid.NewGuid():N}";
+        // A valid one-shot job first, so the _replicator database exists.
+        var source = await couch.CreateDatabaseAsync("src");
+        await couch.PutAsync($"_replicator/seed-{Guid.NewGuid():N}", $$"""{"source":"{{source}}","target":"{{source}}"}""");
+
+        var written = await couch.PostAsync("_replicator/_bulk_docs", $$"""{"docs":[{"_id":"{{jobId}}","source":"Not A Name"}]}""");
+        Assert.Equal(HttpStatusCode.Created, written.Status);
+
+        var job = await Scheduler.JobAsync(couch, jobId);
+        Assert.Equal("failed", Scheduler.State(job));
+        Assert.Contains("source", job.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await couch.GetAsync("_up")).Status);
+    }
+
+    [Fact]
     public async Task Job_UnreachableSource_ReportsCrashingWithErrorAndRetries_NodeKeepsServing()
     {
         var target = await couch.CreateDatabaseAsync("tgt");

@@ -21,9 +21,9 @@ public static class ReplicatorEndpoints
 
     public static RouteGroupBuilder MapReplicatorEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPut("/_replicator/{**jobId}", PutAsync);
-        tenant.MapGet("/_replicator/{**jobId}", GetAsync);
-        tenant.MapDelete("/_replicator/{**jobId}", DeleteAsync);
+        tenant.MapPut("/_replicator/{**jobId:minlength(1)}", PutAsync);
+        tenant.MapGet("/_replicator/{**jobId:minlength(1)}", GetAsync);
+        tenant.MapDelete("/_replicator/{**jobId:minlength(1)}", DeleteAsync);
         return tenant;
     }
 

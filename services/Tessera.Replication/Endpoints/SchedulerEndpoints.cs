@@ -21,7 +21,7 @@ public static class SchedulerEndpoints
             ListAsync(tenant, "jobs", store, transient, grains, ct));
         tenant.MapGet("/_scheduler/docs", (string tenant, ReplicationJobStore store, TransientJobRegistry transient, IGrainFactory grains, CancellationToken ct) =>
             ListAsync(tenant, "docs", store, transient, grains, ct));
-        tenant.MapGet("/_scheduler/docs/_replicator/{**jobId}", GetAsync);
+        tenant.MapGet("/_scheduler/docs/_replicator/{**jobId:minlength(1)}", GetAsync);
         return tenant;
     }
 

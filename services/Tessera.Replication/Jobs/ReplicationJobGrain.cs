@@ -109,7 +109,8 @@ internal sealed partial class ReplicationJobGrain(
             throw new ArgumentException(reason, nameof(definitionJson));
         }
 
-        if (!IsRunning || definition?.LocalId != parsed.LocalId)
+        // Note: the grain key is the local id, so a running job here already has this definition.
+        if (!IsRunning)
         {
             Reset();
             definition = parsed;
@@ -155,7 +156,8 @@ internal sealed partial class ReplicationJobGrain(
         running = new CancellationTokenSource();
         startTime = time.GetUtcNow();
         stats.Progressed = OnProgress;
-        keepAlive ??= this.RegisterGrainTimer(OnKeepAliveAsync, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
+        // Note: ticks do not interleave with calls, so a tick's refresh never races a PUT's refresh into two runs.
+        keepAlive ??= this.RegisterGrainTimer(OnKeepAliveAsync, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true });
         run = RunAsync(definition!, running.Token);
     }
 
@@ -202,8 +204,9 @@ internal sealed partial class ReplicationJobGrain(
                 StopKeepAlive();
                 return;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Stopped (or the node is shutting down, which can fail a request before the token fires): not a crash.
                 return;
             }
             catch (Exception exception)
