@@ -22,6 +22,8 @@
 #   --keep-tmp              keep the temp folder (server logs, data) for inspection
 #   --wait-quiet SECONDS    before each target, wait up to SECONDS for the machine to be idle
 #                           (other builds/tests skew the figures; the report shows busy cores)
+#   --databases N           instead of the workloads: create N databases in one tenant on Tessera
+#                           (each written once), let idle grains deactivate, report server RSS
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
@@ -38,7 +40,7 @@ REPO="$(cd "$BENCH/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
 DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 
-QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
+DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,7 +56,8 @@ while [ $# -gt 0 ]; do
     --keep-tmp) KEEP_TMP=1 ;;
     --wait-quiet) WAIT_QUIET="$2"; shift ;;
     --rounds) ROUNDS="$2"; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    --databases) DATABASES="$2"; shift ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -183,7 +186,7 @@ start_tessera() { # $1 = pg|sqlite
   local store="$1" port
   port="$(node_tool free-port)"
   mkdir -p "$ROUND_DIR/tessera-$store"
-  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning")
+  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" ${TESSERA_EXTRA_ENV:-})
   if [ "$store" = pg ]; then
     envs+=("ConnectionStrings__Tessera=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=tessera")
   else
@@ -196,6 +199,17 @@ start_tessera() { # $1 = pg|sqlite
   node_tool wait "http://127.0.0.1:$port/" 120 "$SERVER_PID" || { show_log "$ROUND_DIR/tessera-$store/server.log"; exit 1; }
   TESSERA_BASE="http://127.0.0.1:$port/t/dev"
 }
+
+if [ "$DATABASES" -gt 0 ]; then
+  # Many databases: idle grains deactivate after 30 s here (default 2 min), so the wait stays short.
+  ROUND_DIR="$TMP/r1"; mkdir -p "$ROUND_DIR"; chmod 755 "$ROUND_DIR"
+  TESSERA_EXTRA_ENV="Tessera__Orleans__IdleDeactivationMinutes=0.5"
+  [ "$STORE" = sqlite ] || start_postgres
+  start_tessera "$([ "$STORE" = sqlite ] && echo sqlite || echo pg)"
+  node "$BENCH/lib/databases.mjs" --url "$TESSERA_BASE" --pid "$SERVER_PID" --count "$DATABASES" \
+    --settle-seconds 90 --out "$RESULTS/$RUN_ID-databases.json" || FAILED=1
+  exit "$FAILED"
+fi
 
 BASE_FILES=() CAND_FILES=()
 for round in $(seq 1 "$ROUNDS"); do
