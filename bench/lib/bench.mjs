@@ -17,7 +17,7 @@ const { values: a } = parseArgs({
     url: { type: 'string' },
     out: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'W1,W2,W3,W4' },
+    only: { type: 'string', default: 'W1,W2,W3,W4,W6' },
     'server-pids': { type: 'string', default: '' },
     'run-id': { type: 'string', default: Date.now().toString(36) },
     'drop-dbs': { type: 'boolean', default: false },
@@ -25,7 +25,7 @@ const { values: a } = parseArgs({
   },
 });
 if (!a.name || !a.url || !a.out) {
-  console.error('usage: bench.mjs --name NAME --url DB_BASE_URL --out FILE [--quick] [--only W1,W2,W3,W4]');
+  console.error('usage: bench.mjs --name NAME --url DB_BASE_URL --out FILE [--quick] [--only W1,W2,W3,W4,W6]');
   process.exit(2);
 }
 
@@ -69,8 +69,9 @@ for (const wl of WORKLOADS) {
   try {
     for (const r of await wl.run({ baseUrl, dbPrefix, quick: a.quick, measure, log, created })) {
       results.push(r);
+      if (r.failed) { failed = true; log(`${r.id} FAILED: ${r.error}`); continue; } // e.g. W6: fewer docs arrived
       const errs = r.errors ? `  ERRORS=${r.errors} ${JSON.stringify(r.errorKinds)}` : '';
-      log(`${r.id}: ${r.rate} ${r.unit}  p50=${r.p50}ms p99=${r.p99}ms  (${r.requests} req in ${r.elapsedSec}s, stop=${r.stopReason}, server ${r.serverCores} cores, loadgen ${r.loadgenCores}, other ${r.otherCores ?? '?'})${errs}`);
+      log(`${r.id}: ${r.rate} ${r.unit}${r.p50 != null ? `  p50=${r.p50}ms p99=${r.p99}ms` : ''}  (${r.requests} req in ${r.elapsedSec}s, stop=${r.stopReason}, server ${r.serverCores} cores, loadgen ${r.loadgenCores}, other ${r.otherCores ?? '?'})${errs}`);
     }
   } catch (e) {
     // A workload that cannot run (e.g. PUT db fails) is recorded as failed, not skipped silently.

@@ -25,8 +25,12 @@ export const GOALS = {
   W2: { ratio: 4 },
   W3: { ratio: 5 },
   W4: { ratio: 5 },
+  W6push: { ratio: 2 },
+  W6pull: { ratio: 2 },
 };
-const ORDER = ['W1c16', 'W1c64', 'W2', 'W3', 'W4'];
+const ORDER = ['W1c16', 'W1c64', 'W2', 'W3', 'W4', 'W6push', 'W6pull'];
+// Whole-run workloads: the table shows their duration beside the rate (no per-request latency).
+const SHOW_SECONDS = new Set(['W6push', 'W6pull']);
 
 const load = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null);
 
@@ -61,8 +65,10 @@ const byId = (doc, id) => doc?.results?.find((r) => r.id === id && !r.failed) ||
 // "*" marks a figure measured while other processes used > SKEW cores (see otherCores).
 const SKEW = 0.25;
 const skewed = (r) => r && r.otherCores != null && r.otherCores > SKEW;
-const fmtRate = (r) => (r ? `${r.rate.toLocaleString('en-US')} ${r.unit}${skewed(r) ? '*' : ''}` : 'not measured');
-const fmtLat = (r) => (r ? `${r.p50} / ${r.p99}` : 'n/m');
+const fmtRate = (r) => (r
+  ? `${r.rate.toLocaleString('en-US')} ${r.unit}${SHOW_SECONDS.has(r.id) ? ` (${r.elapsedSec} s)` : ''}${skewed(r) ? '*' : ''}`
+  : 'not measured');
+const fmtLat = (r) => (r ? (r.p50 == null ? '-' : `${r.p50} / ${r.p99}`) : 'n/m');
 const fmtErr = (r) => (r ? String(r.errors) : 'n/m');
 
 function verdict(id, c, b) {

@@ -1,4 +1,4 @@
-// The four workloads. Each takes a context { baseUrl, dbPrefix, quick, measure, log } and
+// The workloads W1-W4 (W6, PouchDB replication, lives in w6.mjs). Each takes a context { baseUrl, dbPrefix, quick, measure, log } and
 // talks plain CouchDB HTTP to `${baseUrl}/${db}`, so the same code runs against Tessera
 // (http://host:port/t/dev) and pouchdb-server (http://host:port). Every workload uses fresh
 // databases so earlier writes never skew later ones.
@@ -41,7 +41,7 @@ function parse(text) { try { return JSON.parse(text); } catch { return undefined
 const isOk = (status) => status >= 200 && status < 300;
 
 // Fresh database; anything but 201/202 (e.g. 412 "exists") aborts the workload.
-async function createDb(ctx, suffix) {
+export async function createDb(ctx, suffix) {
   const { pool, basePath } = openPool(ctx.baseUrl, 1);
   const name = `${ctx.dbPrefix}_${suffix}`;
   try {
@@ -197,4 +197,6 @@ export const WORKLOADS = [
   { key: 'W2', run: async (ctx) => [await w2(ctx)] },
   { key: 'W3', run: async (ctx) => [await w3(ctx)] },
   { key: 'W4', run: async (ctx) => [await w4(ctx)] },
+  // Imported only when selected: loading pouchdb costs time and memory the others do not need.
+  { key: 'W6', run: async (ctx) => (await import('./w6.mjs')).w6(ctx) },
 ];

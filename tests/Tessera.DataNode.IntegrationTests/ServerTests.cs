@@ -52,6 +52,26 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
     }
 
     [Fact]
+    public async Task GetSession_WithoutCredentialsOnTheBootstrapTenant_ReportsTheAdminParty()
+    {
+        var response = await Couch.GetAsync("_session");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.True(response.Json.GetProperty("ok").GetBoolean());
+        var user = response.Json.GetProperty("userCtx");
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("name").ValueKind);
+        Assert.Equal(["_admin"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task GetSession_OfUnknownTenant_Returns404()
+    {
+        var response = await Couch.GetAsync("/t/other/_session");
+
+        CouchAssert.Error(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task GetTenantRoot_OfUnknownTenant_Returns404()
     {
         var response = await Couch.GetAsync("/t/other/");

@@ -19,6 +19,7 @@ public static class ServerEndpoints
         app.MapGet("/", (HttpContext _) => Welcome("tessera")).WithTags("Server");
         tenant.MapGet("/", (string tenant) => Welcome("tenant:" + tenant));
         tenant.MapGet("/_all_dbs", AllDatabasesAsync);
+        tenant.MapGet("/_session", Session);
         tenant.MapGet("/_up", () => CouchJson.Ok(w =>
         {
             w.WriteStartObject();
@@ -47,6 +48,27 @@ public static class ServerEndpoints
             w.WriteEndObject();
         });
     }
+
+    // Until identity lands, the bootstrap tenant is served without credentials, which CouchDB calls the admin party:
+    // the caller has no name and the _admin role. Replicators read this to learn what they may do.
+    private static CouchJson Session() => CouchJson.Ok(w =>
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("ok", true);
+        w.WriteStartObject("userCtx");
+        w.WriteNull("name");
+        w.WriteStartArray("roles");
+        w.WriteStringValue("_admin");
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartObject("info");
+        w.WriteStartArray("authentication_handlers");
+        w.WriteStringValue("default");
+        w.WriteEndArray();
+        w.WriteString("authenticated", "default");
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
 
     private static async Task<IResult> AllDatabasesAsync(string tenant, IDatabaseCatalog catalog, CancellationToken cancellationToken)
     {
