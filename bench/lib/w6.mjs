@@ -21,15 +21,19 @@ const PouchDB = require('pouchdb');
 PouchDB.plugin(require('pouchdb-adapter-memory'));
 
 export const W6_PROFILES = {
-  full:  { docs: 10_000, warmDocs: 500 },
-  quick: { docs: 2000,   warmDocs: 200 },
+  full:  { docs: 10_000, warmDocs: 500, capMs: 300_000 },
+  quick: { docs: 2000,   warmDocs: 200, capMs: 60_000 },
 };
+// Bounds, like every other workload: one HTTP request may take REQUEST_TIMEOUT_MS, one
+// replication capMs (then it is cancelled and reported as failed).
+const REQUEST_TIMEOUT_MS = 60_000;
 const LOAD_BATCH = 1000; // untimed local load
 
 // CouchDB-uuid-like ids (32 hex chars, random order), reproducible run to run.
 const docId = (i) => createHash('md5').update(`w6-${i}`).digest('hex');
 
 const round2 = (x) => Math.round(x * 100) / 100;
+const describe = (e) => [e?.status, e?.name, e?.message ?? String(e)].filter((x) => x != null && x !== '').join(' ');
 
 // Remote handle whose fetch records every request: endpoint, status, time to the last byte.
 // The body is read here and handed to PouchDB as a new Response over the same bytes, so the
@@ -37,9 +41,9 @@ const round2 = (x) => Math.round(x * 100) / 100;
 function instrumentedRemote(url, stats) {
   const prefix = new URL(url).pathname.replace(/\/+$/, '');
   const endpoint = (method, u) => {
-    let path = new URL(u).pathname;
-    path = path.startsWith(prefix) ? path.slice(prefix.length) : path;
-    const seg = path.split('/').filter(Boolean)[0];
+    const path = new URL(u).pathname;
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) return `${method} ${path}`; // e.g. the server root
+    const seg = path.slice(prefix.length).split('/').filter(Boolean)[0];
     return `${method} ${seg === undefined ? '{db}' : seg.startsWith('_') ? seg : '{doc}'}`;
   };
   const fetch = async (u, opts = {}) => {
@@ -47,7 +51,7 @@ function instrumentedRemote(url, stats) {
     const t0 = performance.now();
     let res, buf;
     try {
-      res = await PouchDB.fetch(u, opts);
+      res = await PouchDB.fetch(u, opts.signal ? opts : { ...opts, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       buf = await res.buffer();
     } catch (e) {
       stats.record(key, `network:${e.code || e.name}`, performance.now() - t0);
@@ -90,7 +94,7 @@ function httpStats() {
 }
 
 // Runs one replication, timed; returns the raw figures (verification is the caller's).
-async function replicate(kind, local, remote, stats) {
+async function replicate(kind, local, remote, capMs) {
   const perSecond = [];
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -101,8 +105,12 @@ async function replicate(kind, local, remote, stats) {
     perSecond[sec] = (perSecond[sec] || 0) + (info.docs_written - last);
     last = info.docs_written;
   });
-  const result = await rep;
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; rep.cancel(); }, capMs);
+  let result;
+  try { result = await rep; } finally { clearTimeout(timer); }
   const ms = performance.now() - t0;
+  if (timedOut) throw new Error(`cancelled after ${capMs / 1000} s (docs_written=${result?.docs_written})`);
   const cpu = process.cpuUsage(c0);
   return { result, ms, perSecond: Array.from(perSecond, (x) => x || 0), loadgenCores: round2((cpu.user + cpu.system) / 1000 / ms) };
 }
@@ -135,7 +143,7 @@ async function fillLocal(ctx, what, n) {
 
 // Push then pull `n` docs through `suffix` (a fresh remote db). Returns
 // { push, pull, pushStats, pullStats, source, target } with per-direction verification errors.
-async function roundTrip(ctx, suffix, n, measure) {
+async function roundTrip(ctx, suffix, n, capMs, measure) {
   const dbPath = await createDb(ctx, suffix);
   const url = `${new URL(ctx.baseUrl).origin}${dbPath}`;
   const source = await fillLocal(ctx, `${suffix}-src`, n);
@@ -145,14 +153,14 @@ async function roundTrip(ctx, suffix, n, measure) {
   try {
     // push: local -> fresh remote
     try {
-      out.push = await measure(() => replicate('push', source, instrumentedRemote(url, out.pushStats), out.pushStats));
+      out.push = await measure(() => replicate('push', source, instrumentedRemote(url, out.pushStats), capMs));
       const r = out.push.result, remoteCount = await remoteDocCount(ctx, dbPath);
       out.push.remoteDocCount = remoteCount;
-      if (r.docs_written !== n || r.doc_write_failures !== 0 || remoteCount !== n) {
-        out.push.verifyError = `push transferred too little: docs_written=${r.docs_written}, doc_write_failures=${r.doc_write_failures}, remote doc_count=${remoteCount}, expected ${n}`;
+      if (r.status !== 'complete' || r.docs_written !== n || r.doc_write_failures !== 0 || remoteCount !== n) {
+        out.push.verifyError = `push incomplete: status=${r.status}, docs_written=${r.docs_written}, doc_write_failures=${r.doc_write_failures}, remote doc_count=${remoteCount}, expected ${n}`;
       }
     } catch (e) {
-      out.push = { verifyError: `push replication failed: ${e.status ?? ''} ${e.name ?? ''} ${e.message ?? e}`.trim() };
+      out.push = { verifyError: `push replication failed: ${describe(e)}` };
     }
     if (out.push.verifyError) {
       out.pull = { verifyError: 'not run: push did not complete' };
@@ -160,17 +168,17 @@ async function roundTrip(ctx, suffix, n, measure) {
     }
     // pull: remote -> fresh local
     try {
-      out.pull = await measure(() => replicate('pull', target, instrumentedRemote(url, out.pullStats), out.pullStats));
+      out.pull = await measure(() => replicate('pull', target, instrumentedRemote(url, out.pullStats), capMs));
       const r = out.pull.result, localCount = (await target.info()).doc_count;
       out.pull.localDocCount = localCount;
-      if (r.docs_written !== n || r.doc_write_failures !== 0 || localCount !== n) {
-        out.pull.verifyError = `pull transferred too little: docs_written=${r.docs_written}, doc_write_failures=${r.doc_write_failures}, local doc_count=${localCount}, expected ${n}`;
+      if (r.status !== 'complete' || r.docs_written !== n || r.doc_write_failures !== 0 || localCount !== n) {
+        out.pull.verifyError = `pull incomplete: status=${r.status}, docs_written=${r.docs_written}, doc_write_failures=${r.doc_write_failures}, local doc_count=${localCount}, expected ${n}`;
       } else {
         const [a, b] = await Promise.all([revList(source), revList(target)]);
         if (a.length !== b.length || a.some((x, i) => x !== b[i])) out.pull.verifyError = 'pulled ids/revs differ from the source';
       }
     } catch (e) {
-      out.pull = { verifyError: `pull replication failed: ${e.status ?? ''} ${e.name ?? ''} ${e.message ?? e}`.trim() };
+      out.pull = { verifyError: `pull replication failed: ${describe(e)}` };
     }
     return out;
   } finally {
@@ -182,9 +190,9 @@ export async function w6(ctx) {
   const p = W6_PROFILES[ctx.quick ? 'quick' : 'full'];
   // Warm-up (both JITs, connection setup): a short round trip through another db, untimed.
   const noMeasure = (fn) => fn();
-  const warm = await roundTrip(ctx, 'w6warm', p.warmDocs, noMeasure);
+  const warm = await roundTrip(ctx, 'w6warm', p.warmDocs, p.capMs, noMeasure);
   if (warm.push.verifyError || warm.pull.verifyError) ctx.log(`W6 warm-up: ${warm.push.verifyError || warm.pull.verifyError}`);
-  const run = await roundTrip(ctx, 'w6', p.docs, ctx.measure);
+  const run = await roundTrip(ctx, 'w6', p.docs, p.capMs, ctx.measure);
 
   const shape = (dir, r, stats, warmStats, warmError) => {
     const id = `W6${dir}`;

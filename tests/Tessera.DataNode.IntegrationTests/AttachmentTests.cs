@@ -16,6 +16,27 @@ public sealed class AttachmentTests(SqliteServer server) : CouchTestBase(server)
     private const string HelloAttachment = """{"hello.txt":{"content_type":"text/plain","data":"aGVsbG8sIHdvcmxk"}}""";
 
     [Fact]
+    public async Task PutDocument_MultipartRelatedWithNewEditsFalse_StoresTheFollowingAttachmentByteExact()
+    {
+        // The shape the CouchDB replicator pushes a document with attachments in.
+        var db = await Couch.CreateDatabaseAsync();
+        byte[] bytes = [0, 1, 2, 255, 0];
+        const string json = """{"_id":"m","_rev":"1-abc","_revisions":{"start":1,"ids":["abc"]},"v":1,"_attachments":{"a.bin":{"content_type":"application/x-test","revpos":1,"follows":true,"length":5}}}""";
+        var body = new MemoryStream();
+        body.Write(Encoding.UTF8.GetBytes($"--b1\r\nContent-Type: application/json\r\n\r\n{json}\r\n--b1\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\n"));
+        body.Write(bytes);
+        body.Write("\r\n--b1--"u8);
+
+        var put = await Couch.PutBytesAsync($"{db}/m?new_edits=false", body.ToArray(), "multipart/related; boundary=\"b1\"");
+
+        Assert.Equal(HttpStatusCode.Created, put.Status);
+        Assert.Equal("1-abc", (await Couch.GetAsync($"{db}/m")).Json.GetProperty("_rev").GetString());
+        var attachment = await Couch.Http.GetAsync($"{db}/m/a.bin", TestContext.Current.CancellationToken);
+        Assert.Equal(bytes, await attachment.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("application/x-test", attachment.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task PutDocument_WithInlineAttachment_StoresStubWithMd5Digest()
     {
         var db = await Couch.CreateDatabaseAsync();

@@ -154,9 +154,16 @@ public sealed partial class HostileInputTests(SmallBodySqliteServer server) : Co
     }
 
     [Fact]
-    public async Task PutDocument_Multipart_Returns415AndChangesNothing()
+    public async Task PutDocument_MultipartWithMalformedJsonPart_Returns400AndChangesNothing()
     {
-        await AssertRefusedAsync("PUT", "{db}/newdoc", Encoding.UTF8.GetBytes("--x\r\n\r\n{}\r\n--x--"), "multipart/related; boundary=x", HttpStatusCode.UnsupportedMediaType, "bad_content_type");
+        await AssertRefusedAsync("PUT", "{db}/newdoc", Encoding.UTF8.GetBytes("--x\r\n\r\n{oops\r\n--x--"), "multipart/related; boundary=x", HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Fact]
+    public async Task PutDocument_MultipartMissingTheFollowingPart_Returns400AndChangesNothing()
+    {
+        const string json = """{"_attachments":{"a.bin":{"content_type":"application/octet-stream","follows":true,"length":3}}}""";
+        await AssertRefusedAsync("PUT", "{db}/newdoc", Encoding.UTF8.GetBytes($"--x\r\nContent-Type: application/json\r\n\r\n{json}\r\n--x--"), "multipart/related; boundary=x", HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Theory]

@@ -147,11 +147,6 @@ public static class DocumentEndpoints
             return new CouchError(400, "illegal_docid", reason);
         }
 
-        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type) && type.MediaType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
-        {
-            return CouchError.UnsupportedMediaType("multipart document uploads are not supported; send attachments inline or with PUT /{db}/{doc}/{attachment}");
-        }
-
         var query = new QueryOptions(context.Request.Query);
         var newEdits = query.Bool("new_edits", fallback: true);
         if (query.Error is { } queryError)
@@ -159,7 +154,9 @@ public static class DocumentEndpoints
             return queryError;
         }
 
-        var (document, error) = await ParseAsync(context.Request, options.Value);
+        var (document, error) = MultipartDocument.IsMultipart(context.Request)
+            ? await ParseMultipartAsync(context.Request, options.Value)
+            : await ParseAsync(context.Request, options.Value);
         if (error is not null)
         {
             return error;
@@ -241,11 +238,17 @@ public static class DocumentEndpoints
     internal static async Task<(ParsedDocument? Document, CouchError? Error)> ParseAsync(HttpRequest request, DataNodeOptions options)
     {
         var (bytes, error) = await RequestBody.ReadBytesAsync(request, options.MaxRequestBytes);
-        if (error is not null)
-        {
-            return (null, error);
-        }
+        return error is not null ? (null, error) : Parse(bytes!);
+    }
 
+    private static async Task<(ParsedDocument? Document, CouchError? Error)> ParseMultipartAsync(HttpRequest request, DataNodeOptions options)
+    {
+        var (bytes, error) = await MultipartDocument.ReadAsync(request, options.MaxRequestBytes);
+        return error is not null ? (null, error) : Parse(bytes!);
+    }
+
+    private static (ParsedDocument? Document, CouchError? Error) Parse(byte[] bytes)
+    {
         try
         {
             return (DocumentParser.Parse(bytes, DocumentLimits.Default), null);
