@@ -17,6 +17,12 @@ public interface IDocumentReader
     /// <summary>The body of one revision, or null when unknown or compacted.</summary>
     Task<string?> GetBodyAsync(long database, string id, string rev, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The bodies of many revisions in one round trip (what <c>_bulk_get</c> and <c>include_docs</c> over ids need);
+    /// unknown or compacted revisions are absent from the result.
+    /// </summary>
+    Task<IReadOnlyDictionary<RevisionKey, string>> GetBodiesAsync(long database, IReadOnlyCollection<RevisionKey> revisions, CancellationToken cancellationToken = default);
+
     /// <summary>Documents changed after <see cref="ChangesQuery.Since"/>, in sequence order; each document once, at its last change.</summary>
     IAsyncEnumerable<DocumentWithBody> GetChangesAsync(long database, ChangesQuery query, CancellationToken cancellationToken = default);
 

@@ -108,6 +108,9 @@ public static class AllDocsEndpoints
             if (keys is not null)
             {
                 var found = await reader.GetDocumentsAsync(info.Key, keys.Distinct(StringComparer.Ordinal).ToList(), ct);
+                var bodies = includeDocs
+                    ? await reader.GetBodiesAsync(info.Key, found.Values.Where(d => !d.Deleted).Select(d => new RevisionKey(d.Id, d.WinningRev)).ToList(), ct)
+                    : null;
                 var ordered = descending ? Enumerable.Reverse(keys) : keys;
                 foreach (var id in ordered.Skip((int)Math.Min(skip, int.MaxValue)).Take((int)Math.Min(limit, int.MaxValue)))
                 {
@@ -117,7 +120,7 @@ public static class AllDocsEndpoints
                         continue;
                     }
 
-                    var body = includeDocs && !record.Deleted ? await reader.GetBodyAsync(info.Key, id, record.WinningRev, ct) : null;
+                    var body = bodies?.GetValueOrDefault(new RevisionKey(id, record.WinningRev));
                     var extras = body is not null ? await DocumentRead.ExtrasAsync(reader, info.Key, record, RevId.Parse(record.WinningRev), body, flags, ct) : null;
                     Row(w, record, includeDocs, body, extras);
                     await flush();

@@ -155,32 +155,49 @@ public static class ReplicationEndpoints
         }
 
         var stored = await reader.GetDocumentsAsync(key, wanted.Select(x => x.Id).Distinct(StringComparer.Ordinal).ToList(), ct);
-        var results = new List<(string Id, List<Action<Utf8JsonWriter>> Docs)>(wanted.Count);
+
+        // First the revisions each entry asks for, then all their bodies in one read, then the answers.
+        var plan = new List<(string Id, RevId? Rev, DocumentRecord? Record, RevTree? Tree, IReadOnlyList<RevId> Targets)>(wanted.Count);
         foreach (var (id, rev) in wanted)
+        {
+            if (!stored.TryGetValue(id, out var record))
+            {
+                plan.Add((id, rev, null, null, []));
+                continue;
+            }
+
+            var tree = RevTree.Deserialize(record.RevTree);
+            IReadOnlyList<RevId> targets = rev is not RevId r ? [tree.Winner]
+                : latest && tree.Contains(r) && !tree.IsLeaf(r) ? tree.Leaves.Where(l => tree.Ancestry(l.Rev).Contains(r)).Select(l => l.Rev).ToList()
+                : [r];
+            plan.Add((id, rev, record, tree, targets));
+        }
+
+        var bodies = await reader.GetBodiesAsync(
+            key,
+            plan.SelectMany(p => p.Targets.Where(t => p.Tree!.Contains(t)).Select(t => new RevisionKey(p.Id, t.ToString()))).Distinct().ToList(),
+            ct);
+        var results = new List<(string Id, List<Action<Utf8JsonWriter>> Docs)>(wanted.Count);
+        foreach (var (id, rev, record, tree, targets) in plan)
         {
             var docs = new List<Action<Utf8JsonWriter>>();
             results.Add((id, docs));
-            if (!stored.TryGetValue(id, out var record))
+            if (record is null)
             {
                 docs.Add(w => BulkGetError(w, id, rev?.ToString() ?? "undefined", "not_found", "missing"));
                 continue;
             }
 
-            var tree = RevTree.Deserialize(record.RevTree);
-            var targets = rev is not RevId r ? [tree.Winner]
-                : latest && tree.Contains(r) && !tree.IsLeaf(r) ? tree.Leaves.Where(l => tree.Ancestry(l.Rev).Contains(r)).Select(l => l.Rev).ToList()
-                : [r];
             foreach (var target in targets)
             {
-                var body = tree.Contains(target) ? await reader.GetBodyAsync(key, id, target.ToString(), ct) : null;
-                if (body is null)
+                if (!bodies.TryGetValue(new RevisionKey(id, target.ToString()), out var body))
                 {
                     docs.Add(w => BulkGetError(w, id, target.ToString(), "not_found", "missing"));
                     continue;
                 }
 
                 var extras = await DocumentRead.ExtrasAsync(reader, key, record, target, body, flags, ct);
-                var deleted = tree.IsDeleted(target);
+                var deleted = tree!.IsDeleted(target);
                 docs.Add(w =>
                 {
                     w.WriteStartObject();

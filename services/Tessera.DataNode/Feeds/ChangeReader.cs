@@ -21,10 +21,13 @@ internal sealed class ChangeReader(IDocumentReader reader)
                 rows.Reverse();
             }
 
-            foreach (var record in rows.Take(limit))
+            var taken = rows.Take(limit).ToList();
+            var bodies = request.IncludeDocs
+                ? await reader.GetBodiesAsync(database, taken.Where(d => !d.Deleted).Select(d => new RevisionKey(d.Id, d.WinningRev)).ToList(), ct)
+                : null;
+            foreach (var record in taken)
             {
-                var body = request.IncludeDocs && !record.Deleted ? await reader.GetBodyAsync(database, record.Id, record.WinningRev, ct) : null;
-                yield return new DocumentWithBody(record, body);
+                yield return new DocumentWithBody(record, bodies?.GetValueOrDefault(new RevisionKey(record.Id, record.WinningRev)));
             }
 
             yield break;

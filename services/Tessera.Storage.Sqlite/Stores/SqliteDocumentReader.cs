@@ -71,6 +71,34 @@ internal sealed class SqliteDocumentReader(SqliteConnectionFactory connections) 
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
+    public async Task<IReadOnlyDictionary<RevisionKey, string>> GetBodiesAsync(long database, IReadOnlyCollection<RevisionKey> revisions, CancellationToken cancellationToken = default)
+    {
+        var bodies = new Dictionary<RevisionKey, string>(revisions.Count);
+        if (revisions.Count == 0)
+        {
+            return bodies;
+        }
+
+        // Embedded SQLite has no round trips to save: one prepared lookup per revision on one connection.
+        await using var connection = await connections.OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM revisions WHERE db = $db AND doc_id = $id AND rev = $rev";
+        command.Parameters.AddWithValue("$db", database);
+        var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
+        var rev = command.Parameters.Add("$rev", Microsoft.Data.Sqlite.SqliteType.Text);
+        foreach (var key in revisions)
+        {
+            id.Value = key.DocId;
+            rev.Value = key.Rev;
+            if (await command.ExecuteScalarAsync(cancellationToken) is string body)
+            {
+                bodies[key] = body;
+            }
+        }
+
+        return bodies;
+    }
+
     public async IAsyncEnumerable<DocumentWithBody> GetChangesAsync(long database, ChangesQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (query.Limit <= 0)
