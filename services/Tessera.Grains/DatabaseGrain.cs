@@ -122,85 +122,6 @@ internal sealed partial class DatabaseGrain(
         }
     }
 
-    // Note: runs on the activation's scheduler; the queue needs no lock because turns never run in parallel.
-    private async Task DrainAsync()
-    {
-        while (queue.Count > 0)
-        {
-            // Let calls already delivered to this activation enqueue first, so they join this batch (a synchronous
-            // store such as SQLite would otherwise commit every request alone).
-            await Task.Yield();
-            if (queue.Peek() is PendingWrite)
-            {
-                var batch = new List<PendingWrite>();
-                var documents = 0;
-                while (queue.Count > 0 && queue.Peek() is PendingWrite next
-                    && (batch.Count == 0 || documents + next.Request.Documents.Count <= MaxDocumentsPerCommit))
-                {
-                    queue.Dequeue();
-                    batch.Add(next);
-                    documents += next.Request.Documents.Count;
-                }
-
-                await CommitWritesAsync(batch);
-            }
-            else
-            {
-                await queue.Dequeue().RunAsync();
-            }
-        }
-    }
-
-    private async Task CommitWritesAsync(List<PendingWrite> batch)
-    {
-        if (database is null)
-        {
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetResult(new WriteResponse(DatabaseStatus.NotFound, [], 0));
-            }
-
-            return;
-        }
-
-        try
-        {
-            var commit = await GroupCommit.PrepareAsync(database, batch.Select(p => p.Request).ToList(), reader, recent);
-            if (commit.Batch.Documents.Count > 0)
-            {
-                await writer.CommitAsync(database.Key, commit.Batch);
-                database = database with
-                {
-                    UpdateSeq = commit.Batch.UpdateSeq,
-                    DocCount = database.DocCount + commit.Batch.DocCountDelta,
-                    DeletedDocCount = database.DeletedDocCount + commit.Batch.DeletedDocCountDelta,
-                };
-                changes.Publish(database.Key, database.UpdateSeq);
-                foreach (var document in commit.Batch.Documents)
-                {
-                    recent.Set(document);
-                }
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(new WriteResponse(DatabaseStatus.Ok, commit.Results[i], database.Key));
-            }
-        }
-        catch (Exception exception)
-        {
-            LogCommitFailed(logger, exception, tenant, name, batch.Count);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(exception);
-            }
-
-            // Note: nothing of the failed transaction is visible; reload the counters it may have advanced in memory.
-            recent.Clear();
-            database = await catalog.GetAsync(tenant, name);
-        }
-    }
-
     private async Task<LocalWriteResult> WriteLocalAsync(LocalWrite write)
     {
         if (database is null)
@@ -231,7 +152,4 @@ internal sealed partial class DatabaseGrain(
         await writer.PutLocalAsync(database.Key, new LocalDocument(write.Id, rev, write.Body));
         return new LocalWriteResult(DatabaseStatus.Ok, rev);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} write requests to {Tenant}/{Database} failed")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, string tenant, string database, int count);
 }
