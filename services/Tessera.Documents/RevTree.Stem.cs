@@ -14,6 +14,13 @@ public sealed partial class RevTree
     public IReadOnlyList<RevId> Stem(int revsLimit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(revsLimit, 1);
+
+        // No path can be longer than the whole tree: the common case (few revisions) stems nothing.
+        if (_nodes.Count <= revsLimit)
+        {
+            return [];
+        }
+
         var deepestFirst = _nodes.Keys.ToArray();
         Array.Sort(deepestFirst, static (a, b) => b.CompareTo(a));
 

@@ -9,10 +9,18 @@ namespace Tessera.Grains.Tests;
 public sealed class CountingWriter(IDocumentWriter inner) : IDocumentWriter
 {
     private int commits;
+    private int failNext;
 
     public int Commits => Volatile.Read(ref commits);
 
     public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>How many of the next commits fail (as a storage outage would) without writing anything.</summary>
+    public int FailNext
+    {
+        get => Volatile.Read(ref failNext);
+        set => Volatile.Write(ref failNext, value);
+    }
 
     public TaskCompletionSource CommitStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -20,6 +28,12 @@ public sealed class CountingWriter(IDocumentWriter inner) : IDocumentWriter
     {
         Interlocked.Increment(ref commits);
         CommitStarted.TrySetResult();
+        if (Interlocked.Decrement(ref failNext) >= 0)
+        {
+            throw new InvalidOperationException("Simulated storage failure.");
+        }
+
+        Interlocked.Exchange(ref failNext, 0);
         if (Gate is { } gate)
         {
             await gate.Task;

@@ -133,4 +133,39 @@ public sealed class DatabaseGrainTests(GrainClusterFixture fixture) : IClassFixt
         var (tenant, name) = DatabaseGrainKey.Parse(grain.GetPrimaryKeyString());
         Assert.Null(await fixture.Catalog.GetAsync(tenant, name, TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task Write_AfterAFailedCommit_FailsOnlyUnwrittenRequestsAndContinuesTheSequence()
+    {
+        var grain = await NewDatabaseAsync();
+        await grain.WriteAsync(new WriteRequest([Doc("before")]));
+        fixture.Writer.FailNext = 1;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try
+            {
+                return (await grain.WriteAsync(new WriteRequest([Doc($"f{i}")]))).Results[0].Ok;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }));
+        var after = await grain.WriteAsync(new WriteRequest([Doc("after")]));
+
+        Assert.True(after.Results[0].Ok);
+        Assert.Contains(false, outcomes);
+        var info = await InfoAsync(grain);
+        var stored = new List<long>();
+        await foreach (var change in fixture.Reader.GetChangesAsync(info.Key, new ChangesQuery(0), TestContext.Current.CancellationToken))
+        {
+            stored.Add(change.Document.Seq);
+        }
+
+        // Every acknowledged write is stored, nothing else is, and sequences stay consecutive.
+        Assert.Equal(2 + outcomes.Count(ok => ok), stored.Count);
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored);
+        Assert.Equal(stored.Count, info.UpdateSeq);
+    }
 }
