@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,16 +25,24 @@ public static class RevHash
     public static RevId Next(RevId? parent, bool deleted, ReadOnlySpan<byte> canonicalBody)
     {
         var parentText = parent?.ToString() ?? string.Empty;
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        Span<byte> header = stackalloc byte[5];
-        header[0] = deleted ? (byte)1 : (byte)0;
+        var parentLength = Encoding.UTF8.GetByteCount(parentText);
+
+        // One buffer and a one-shot hash: this runs for every edit of a group commit.
+        var length = 5 + parentLength + canonicalBody.Length;
+        var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
+        var input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        input[0] = deleted ? (byte)1 : (byte)0;
         // The length prefix keeps (parent, body) pairs from colliding by shifting bytes between them.
-        BinaryPrimitives.WriteInt32BigEndian(header[1..], Encoding.UTF8.GetByteCount(parentText));
-        md5.AppendData(header);
-        md5.AppendData(Encoding.UTF8.GetBytes(parentText));
-        md5.AppendData(canonicalBody);
+        BinaryPrimitives.WriteInt32BigEndian(input[1..5], parentLength);
+        Encoding.UTF8.GetBytes(parentText, input.Slice(5, parentLength));
+        canonicalBody.CopyTo(input[(5 + parentLength)..]);
         Span<byte> digest = stackalloc byte[16];
-        md5.GetHashAndReset(digest);
+        MD5.HashData(input, digest);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return new RevId((parent?.Generation ?? 0) + 1, Convert.ToHexStringLower(digest));
     }
 }
