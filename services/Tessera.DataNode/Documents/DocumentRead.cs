@@ -19,11 +19,15 @@ internal static class DocumentRead
         List<(RevId, string)>? revsInfo = null;
         if (flags.HasFlag(ReadFlags.RevsInfo))
         {
+            // One read tells which ancestors still have a body (compaction drops the others).
+            var ancestry = tree.Ancestry(rev);
+            var kept = await reader.GetBodiesAsync(
+                database, ancestry.Where(a => a != rev && !tree.IsDeleted(a)).Select(a => new RevisionKey(record.Id, a.ToString())).ToList(), cancellationToken);
             revsInfo = [];
-            foreach (var ancestor in tree.Ancestry(rev))
+            foreach (var ancestor in ancestry)
             {
                 var status = tree.IsDeleted(ancestor) ? "deleted"
-                    : ancestor == rev || await reader.GetBodyAsync(database, record.Id, ancestor.ToString(), cancellationToken) is not null ? "available"
+                    : ancestor == rev || kept.ContainsKey(new RevisionKey(record.Id, ancestor.ToString())) ? "available"
                     : "missing";
                 revsInfo.Add((ancestor, status));
             }

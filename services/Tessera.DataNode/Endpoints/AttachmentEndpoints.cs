@@ -98,17 +98,10 @@ public static class AttachmentEndpoints
         }
 
         var ct = context.RequestAborted;
-        var revText = context.Request.Query.TryGetValue("rev", out var q) ? q.ToString()
-            : context.Request.Headers.IfMatch.Count > 0 ? context.Request.Headers.IfMatch.ToString().Trim('"') : null;
-        RevId? rev = null;
-        if (revText is not null)
+        var (rev, revError) = RequestedRevision.Read(context.Request, null);
+        if (revError is not null)
         {
-            if (!RevId.TryParse(revText, out var parsed))
-            {
-                return CouchError.BadRequest("Invalid rev format");
-            }
-
-            rev = parsed;
+            return revError;
         }
 
         if (await resolver.GetKeyAsync(tenant, RouteNames.Decode(db), ct) is not long key)

@@ -162,7 +162,7 @@ public static class DocumentEndpoints
             return error;
         }
 
-        var (rev, revError) = RequestedRev(context.Request, document!.Rev);
+        var (rev, revError) = RequestedRevision.Read(context.Request, document!.Rev);
         if (revError is not null)
         {
             return revError;
@@ -178,7 +178,7 @@ public static class DocumentEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string tenant, string db, string id, IGrainFactory grains, IDocumentReader reader, DatabaseResolver resolver)
     {
-        var (rev, error) = RequestedRev(context.Request, null);
+        var (rev, error) = RequestedRevision.Read(context.Request, null);
         if (error is not null)
         {
             return error;
@@ -209,30 +209,6 @@ public static class DocumentEndpoints
         }
 
         return await WriteAsync(context, grains, tenant, db, new DocumentWrite(id, rev.ToString(), true, "{}", null, []), 200);
-    }
-
-    /// <summary>The revision to update: <c>?rev=</c>, <c>If-Match</c> or the body's <c>_rev</c>; they must agree.</summary>
-    private static (RevId? Rev, CouchError? Error) RequestedRev(HttpRequest request, RevId? bodyRev)
-    {
-        var text = request.Query.TryGetValue("rev", out var q) ? q.ToString()
-            : request.Headers.IfMatch.Count > 0 ? request.Headers.IfMatch.ToString().Trim('"')
-            : null;
-        if (text is null)
-        {
-            return (bodyRev, null);
-        }
-
-        if (!RevId.TryParse(text, out var rev))
-        {
-            return (null, CouchError.BadRequest("Invalid rev format"));
-        }
-
-        if (bodyRev is RevId b && b != rev)
-        {
-            return (null, CouchError.BadRequest("Document rev from request body and query string have different values"));
-        }
-
-        return (rev, null);
     }
 
     internal static async Task<(ParsedDocument? Document, CouchError? Error)> ParseAsync(HttpRequest request, DataNodeOptions options)

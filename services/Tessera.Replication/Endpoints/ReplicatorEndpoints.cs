@@ -70,7 +70,8 @@ public static class ReplicatorEndpoints
             return CouchError.BadRequest("A replication job document has no attachments and is deleted with DELETE");
         }
 
-        var (rev, revError) = RequestedRev(context.Request, document.Rev?.ToString());
+        var (revId, revError) = RequestedRevision.Read(context.Request, document.Rev);
+        var rev = revId?.ToString();
         if (revError is not null)
         {
             return revError;
@@ -122,7 +123,8 @@ public static class ReplicatorEndpoints
             return InvalidId();
         }
 
-        var (rev, revError) = RequestedRev(context.Request, null);
+        var (revId, revError) = RequestedRevision.Read(context.Request, null);
+        var rev = revId?.ToString();
         if (revError is not null)
         {
             return revError;
@@ -171,27 +173,6 @@ public static class ReplicatorEndpoints
 
     private static CouchError InvalidId() =>
         new(400, "illegal_docid", "A replication job id is a document id that does not start with '_'");
-
-    /// <summary>The revision to update: <c>?rev=</c>, <c>If-Match</c> or the body's <c>_rev</c>; they must agree.</summary>
-    private static (string? Rev, CouchError? Error) RequestedRev(HttpRequest request, string? bodyRev)
-    {
-        var text = request.Query.TryGetValue("rev", out var q) ? q.ToString()
-            : request.Headers.IfMatch.Count > 0 ? request.Headers.IfMatch.ToString().Trim('"')
-            : null;
-        if (text is null)
-        {
-            return (bodyRev, null);
-        }
-
-        if (!RevId.TryParse(text, out var rev))
-        {
-            return (null, CouchError.BadRequest("Invalid rev format"));
-        }
-
-        return bodyRev is not null && bodyRev != rev.ToString()
-            ? (null, CouchError.BadRequest("Document rev from request body and query string have different values"))
-            : (rev.ToString(), null);
-    }
 
     private static CouchError WriteError(string error, string? reason) => error switch
     {
