@@ -24,4 +24,7 @@ public interface IDatabaseCatalog
     Task SetRevsLimitAsync(long database, int revsLimit, CancellationToken cancellationToken = default);
 
     Task SetSecurityAsync(long database, string securityJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the database readable without credentials (reads only), or stops it.</summary>
+    Task SetPublicReadAsync(long database, bool publicRead, CancellationToken cancellationToken = default);
 }

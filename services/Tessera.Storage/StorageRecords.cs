@@ -11,7 +11,8 @@ public sealed record DatabaseRecord(
     long DeletedDocCount,
     int RevsLimit,
     string? SecurityJson,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool PublicRead = false);
 
 /// <summary>
 /// The stored state of one document: its revision tree (serialized by Tessera.Documents, opaque to storage),

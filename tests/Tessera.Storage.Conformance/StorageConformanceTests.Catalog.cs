@@ -194,4 +194,22 @@ public abstract partial class StorageConformanceTests
 
         AssertJsonEqual(security, (await storage.Catalog.GetAsync(database.Tenant, database.Name, Token))!.SecurityJson);
     }
+
+    [Fact]
+    public async Task SetPublicRead_IsPersistedPerDatabase()
+    {
+        var storage = await OpenAsync();
+        var database = await CreateDatabaseAsync(storage);
+        var other = await CreateDatabaseAsync(storage);
+        Assert.False(database.PublicRead);
+
+        await storage.Catalog.SetPublicReadAsync(database.Key, true, Token);
+
+        Assert.True((await storage.Catalog.GetAsync(database.Tenant, database.Name, Token))!.PublicRead);
+        Assert.False((await storage.Catalog.GetAsync(other.Tenant, other.Name, Token))!.PublicRead);
+
+        await storage.Catalog.SetPublicReadAsync(database.Key, false, Token);
+
+        Assert.False((await storage.Catalog.GetAsync(database.Tenant, database.Name, Token))!.PublicRead);
+    }
 }

@@ -5,7 +5,7 @@ namespace Tessera.Storage.Postgres.Stores;
 /// <summary>The <c>databases</c> table: which databases a tenant has, and their counters.</summary>
 internal sealed class PostgresDatabaseCatalog(NpgsqlDataSource dataSource) : IDatabaseCatalog
 {
-    private const string Columns = "key, tenant, name, update_seq, doc_count, del_count, revs_limit, security, created_at";
+    private const string Columns = "key, tenant, name, update_seq, doc_count, del_count, revs_limit, security, created_at, public_read";
 
     public async Task<DatabaseRecord?> GetAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
@@ -102,6 +102,14 @@ internal sealed class PostgresDatabaseCatalog(NpgsqlDataSource dataSource) : IDa
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task SetPublicReadAsync(long database, bool publicRead, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE databases SET public_read = $2 WHERE key = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = publicRead });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<DatabaseRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -118,5 +126,6 @@ internal sealed class PostgresDatabaseCatalog(NpgsqlDataSource dataSource) : IDa
             DeletedDocCount: reader.GetInt64(5),
             RevsLimit: reader.GetInt32(6),
             SecurityJson: reader.IsDBNull(7) ? null : reader.GetString(7),
-            CreatedAt: reader.GetFieldValue<DateTimeOffset>(8));
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(8),
+            PublicRead: reader.GetBoolean(9));
 }

@@ -5,7 +5,7 @@ namespace Tessera.Storage.Sqlite.Stores;
 /// <summary>The <c>databases</c> table: which databases a tenant has, and their counters. Changes go through the writer.</summary>
 internal sealed class SqliteDatabaseCatalog(SqliteConnectionFactory connections) : IDatabaseCatalog
 {
-    private const string Columns = "key, tenant, name, update_seq, doc_count, del_count, revs_limit, security, created_at";
+    private const string Columns = "key, tenant, name, update_seq, doc_count, del_count, revs_limit, security, created_at, public_read";
 
     public async Task<DatabaseRecord?> GetAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
@@ -107,6 +107,9 @@ internal sealed class SqliteDatabaseCatalog(SqliteConnectionFactory connections)
     public Task SetSecurityAsync(long database, string securityJson, CancellationToken cancellationToken = default) =>
         UpdateAsync("UPDATE databases SET security = $value WHERE key = $db", database, securityJson, cancellationToken);
 
+    public Task SetPublicReadAsync(long database, bool publicRead, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE databases SET public_read = $value WHERE key = $db", database, publicRead ? 1 : 0, cancellationToken);
+
     private async Task UpdateAsync(string sql, long database, object value, CancellationToken cancellationToken)
     {
         using var lease = await connections.AcquireWriterAsync(cancellationToken);
@@ -133,5 +136,6 @@ internal sealed class SqliteDatabaseCatalog(SqliteConnectionFactory connections)
             DeletedDocCount: reader.GetInt64(5),
             RevsLimit: reader.GetInt32(6),
             SecurityJson: reader.IsDBNull(7) ? null : reader.GetString(7),
-            CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
+            CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+            PublicRead: reader.GetInt64(9) != 0);
 }
