@@ -24,6 +24,9 @@
 #                           (other builds/tests skew the figures; the report shows busy cores)
 #   --databases N           instead of the workloads: create N databases in one tenant on Tessera
 #                           (each written once), let idle grains deactivate, report server RSS
+#   --gateway               Tessera directly and through the gateway (gateway/Tessera.Gateway, YARP) in
+#                           front of the same server, one after the other in this run; no pouchdb-server.
+#                           Prints the throughput ratio and the p50 the gateway adds (goal: >= 0.8x, < 1 ms)
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
@@ -39,8 +42,9 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
 DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
+GATEWAY_DLL="$REPO/artifacts/bin/Tessera.Gateway/release/Tessera.Gateway.dll"
 
-DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
+GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -57,12 +61,18 @@ while [ $# -gt 0 ]; do
     --wait-quiet) WAIT_QUIET="$2"; shift ;;
     --rounds) ROUNDS="$2"; shift ;;
     --databases) DATABASES="$2"; shift ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    --gateway) GATEWAY=1 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive integer" >&2; exit 2; }
+if [ "$GATEWAY" = 1 ]; then
+  { [ -n "$TESSERA_URL" ] || [ "$SELF_TEST" = 1 ] || [ "$BASELINE_ONLY" = 1 ] || [ "$DATABASES" -gt 0 ]; } &&
+    { echo "--gateway starts its own Tessera: not with --tessera-url, --self-test, --baseline-only or --databases" >&2; exit 2; }
+  TESSERA_ONLY=1 # the comparison is Tessera with and without the gateway, not against pouchdb-server
+fi
 case "$STORE" in pg) STORES=(pg) ;; sqlite) STORES=(sqlite) ;; both) STORES=(pg sqlite) ;; *) echo "--store pg|sqlite|both" >&2; exit 2 ;; esac
 
 log() { echo "[run.sh] $*" >&2; }
@@ -73,7 +83,7 @@ TMP="$(mktemp -d /tmp/tessera-bench.XXXXXX)"
 chmod 755 "$TMP" # PostgreSQL runs as another user and must traverse it
 
 # ---- cleanup: every process this script started, on any exit ----------------------------
-SERVER_PID= PGDATA_DIR= BENCH_PID=
+SERVER_PID= PGDATA_DIR= BENCH_PID= GATEWAY_PID=
 stop_pid() { # TERM, wait up to 10 s, then KILL
   local pid="$1"
   kill -TERM "$pid" 2>/dev/null || return 0
@@ -82,10 +92,12 @@ stop_pid() { # TERM, wait up to 10 s, then KILL
 }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 stop_server() { if [ -n "$SERVER_PID" ]; then stop_pid "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; fi; }
+stop_gateway() { if [ -n "$GATEWAY_PID" ]; then stop_pid "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; GATEWAY_PID=; fi; }
 stop_pg() { if [ -n "$PGDATA_DIR" ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true; PGDATA_DIR=; fi; }
 cleanup() {
   set +e
   [ -n "$BENCH_PID" ] && stop_pid "$BENCH_PID"
+  stop_gateway
   stop_server
   stop_pg
   if [ "$KEEP_TMP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
@@ -118,11 +130,17 @@ NEED_TESSERA=1
 # ---- 2. build Tessera first, so the compiler never runs while something is measured -------
 # The commit measured is the work tree at build time (HEAD may move while the run goes on).
 COMMIT="$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -n "$(cd "$REPO" && git status --porcelain -- services 2>/dev/null)" ] && COMMIT="$COMMIT+uncommitted"
+[ -n "$(cd "$REPO" && git status --porcelain -- services gateway 2>/dev/null)" ] && COMMIT="$COMMIT+uncommitted"
 if [ "$NEED_TESSERA" = 1 ] && [ "$BUILD" = 1 ]; then
   log "dotnet build -c Release services/Tessera.Server"
   if ! (cd "$REPO" && dotnet build -c Release services/Tessera.Server -nologo -v q) >"$TMP/build.log" 2>&1; then
     show_log "$TMP/build.log"; log "Tessera build failed (use --baseline-only or --self-test to check the harness)"; exit 1
+  fi
+  if [ "$GATEWAY" = 1 ]; then
+    log "dotnet build -c Release gateway/Tessera.Gateway"
+    if ! (cd "$REPO" && dotnet build -c Release gateway/Tessera.Gateway -nologo -v q) >"$TMP/build-gateway.log" 2>&1; then
+      show_log "$TMP/build-gateway.log"; log "gateway build failed"; exit 1
+    fi
   fi
 fi
 if [ "$NEED_TESSERA" = 1 ]; then
@@ -131,8 +149,13 @@ if [ "$NEED_TESSERA" = 1 ]; then
   # someone else rewrites these files in place, which can crash a server that maps them.
   cp -a "$(dirname "$DLL")" "$TMP/server"
 fi
+if [ "$GATEWAY" = 1 ]; then
+  [ -f "$GATEWAY_DLL" ] || { log "missing $GATEWAY_DLL"; exit 1; }
+  cp -a "$(dirname "$GATEWAY_DLL")" "$TMP/gateway"
+fi
 
 FAILED=0
+BENCH_KEY=key_bench BENCH_SECRET="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 
 # run_bench NAME DB_BASE_URL OUTFILE [extra args]: the load generator, as its own process.
 run_bench() {
@@ -186,7 +209,9 @@ start_tessera() { # $1 = pg|sqlite
   local store="$1" port
   port="$(node_tool free-port)"
   mkdir -p "$ROUND_DIR/tessera-$store"
-  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" ${TESSERA_EXTRA_ENV:-})
+  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" ${TESSERA_EXTRA_ENV:-}
+    # The bootstrap tenant's admin API key, fixed so the workloads can authenticate (HTTP Basic from the URL).
+    "Tessera__Bootstrap__ApiKey=$BENCH_KEY" "Tessera__Bootstrap__ApiSecret=$BENCH_SECRET")
   if [ "$store" = pg ]; then
     envs+=("ConnectionStrings__Tessera=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=tessera")
   else
@@ -197,7 +222,21 @@ start_tessera() { # $1 = pg|sqlite
     >"$ROUND_DIR/tessera-$store/server.log" 2>&1 &
   SERVER_PID=$!
   node_tool wait "http://127.0.0.1:$port/" 120 "$SERVER_PID" || { show_log "$ROUND_DIR/tessera-$store/server.log"; exit 1; }
-  TESSERA_BASE="http://127.0.0.1:$port/t/dev"
+  TESSERA_ROOT="http://127.0.0.1:$port/"
+  TESSERA_BASE="http://$BENCH_KEY:$BENCH_SECRET@127.0.0.1:$port/t/dev"
+}
+
+start_gateway() { # $1 = the Tessera root URL it proxies to; sets GATEWAY_BASE
+  local target="$1" port
+  port="$(node_tool free-port)"
+  # Its own copy of the gateway's appsettings.json: every cluster at this one server, no token issuer
+  # (the workloads send no tokens), and limits the load never reaches (they still run on every request).
+  node_tool gateway-config "$TMP/gateway/appsettings.json" "$target"
+  (cd "$TMP/gateway" && exec env "ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" \
+      dotnet "$TMP/gateway/$(basename "$GATEWAY_DLL")" --urls "http://127.0.0.1:$port") >"$ROUND_DIR/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  node_tool wait "http://127.0.0.1:$port/readyz" 60 "$GATEWAY_PID" || { show_log "$ROUND_DIR/gateway.log"; exit 1; }
+  GATEWAY_BASE="http://$BENCH_KEY:$BENCH_SECRET@127.0.0.1:$port/t/dev"
 }
 
 if [ "$DATABASES" -gt 0 ]; then
@@ -211,7 +250,7 @@ if [ "$DATABASES" -gt 0 ]; then
   exit "$FAILED"
 fi
 
-BASE_FILES=() CAND_FILES=()
+BASE_FILES=() CAND_FILES=() DIRECT_FILES=() GATEWAY_FILES=()
 for round in $(seq 1 "$ROUNDS"); do
   ROUND_DIR="$TMP/r$round"; mkdir -p "$ROUND_DIR"; chmod 755 "$ROUND_DIR"
   R="$RUN_ID-r$round"
@@ -255,8 +294,24 @@ for round in $(seq 1 "$ROUNDS"); do
       pids=("$SERVER_PID")
       # Count PostgreSQL's CPU too: its postmaster pid is line 1 of postmaster.pid.
       [ "$store" = pg ] && pids+=("$(head -n1 "$PGDATA_DIR/postmaster.pid")")
-      run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"
-      check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+      if [ "$GATEWAY" = 1 ]; then
+        # The gateway runs during both measurements, so the only difference is the hop through it;
+        # its CPU counts as server CPU in both. Separate run ids keep the two sets of databases apart.
+        start_gateway "$TESSERA_ROOT"
+        pids+=("$GATEWAY_PID")
+        run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")" --run-id "${R}direct"
+        check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+        DIRECT_FILES+=(--direct "$out")
+        out="$RESULTS/$R-tessera-$store-gateway.json"
+        run_bench "tessera-$store-gateway" "$GATEWAY_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")" --run-id "${R}gateway"
+        check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+        if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then log "gateway EXITED during the run"; show_log "$ROUND_DIR/gateway.log"; FAILED=1; fi
+        GATEWAY_FILES+=(--gateway "$out")
+        stop_gateway
+      else
+        run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"
+        check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+      fi
       stop_server
       stop_pg
       CAND_FILES+=(--candidate "$out")
@@ -265,6 +320,11 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # ---- 5. report (with several rounds: per workload, the round with the median rate) ----------
+if [ "$GATEWAY" = 1 ]; then
+  node "$BENCH/lib/gateway-report.mjs" "${DIRECT_FILES[@]}" "${GATEWAY_FILES[@]}" \
+    --out "$RESULTS/$RUN_ID-gateway.json" --command "bench/run.sh $ORIG_ARGS" --commit "$COMMIT" || FAILED=1
+  exit "$FAILED"
+fi
 node "$BENCH/lib/report.mjs" "${BASE_FILES[@]}" "${CAND_FILES[@]}" \
   --out "$RESULTS/$RUN_ID.json" --command "bench/run.sh $ORIG_ARGS" --commit "$COMMIT" || FAILED=1
 exit "$FAILED"

@@ -10,6 +10,10 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ] && [ -z "${TESSERA_TEST_POSTGRES:-
   echo "Installing PostgreSQL 15 server binaries for the test fixtures..."
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15) >/dev/null
 fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium for the browser tests of the hosted pages..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver) >/dev/null
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Platform.sln -c Release -nologo -v:q || { echo "tests: 0 passed, 1 failed"; exit 1; }
@@ -30,10 +34,18 @@ compat_log="$results/compat.tap"
 tests/compat/run.sh >"$compat_log" 2>&1 || status=1
 grep -E '^(not )?ok |^# (tests|pass|fail|todo)' "$compat_log" || tail -40 "$compat_log"
 
+echo "== deploy (docker-compose.yml, Dockerfiles, Helm chart; no engine or cluster needed)"
+deploy_log="$results/deploy.tap"
+eng/validate-deploy.sh >"$deploy_log" 2>&1 || status=1
+grep -E '^(not )?ok |^# (tests|pass|fail)' "$deploy_log" || tail -40 "$deploy_log"
+
 passed=0; failed=0
 compat_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$compat_log" | tail -1)
 compat_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$compat_log" | tail -1)
 passed=$((passed + ${compat_pass:-0})); failed=$((failed + ${compat_fail:-0}))
+deploy_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$deploy_log" | tail -1)
+deploy_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$deploy_log" | tail -1)
+passed=$((passed + ${deploy_pass:-0})); failed=$((failed + ${deploy_fail:-0}))
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

@@ -14,13 +14,21 @@ import { Pool } from 'undici';
 
 export function openPool(baseUrl, connections) {
   const u = new URL(baseUrl);
-  const pool = new Pool(u.origin, {
+  const raw = new Pool(u.origin, {
     connections,
     pipelining: 1,
     keepAliveTimeout: 60_000,
     headersTimeout: 30_000, // a stuck server turns into counted errors, not a hung run
     bodyTimeout: 60_000,
   });
+  // Credentials in the URL (http://key:secret@host/t/dev, as CouchDB replication URLs carry them) go
+  // into every request as HTTP Basic, the way PouchDB sends them.
+  if (!u.username) return { pool: raw, basePath: u.pathname.replace(/\/+$/, '') };
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  const pool = {
+    request: (opts) => raw.request({ ...opts, headers: { ...(opts.headers || {}), authorization } }),
+    close: () => raw.close(),
+  };
   return { pool, basePath: u.pathname.replace(/\/+$/, '') };
 }
 

@@ -2,7 +2,11 @@
 // Small helpers for run.sh, in Node so the harness needs nothing beyond node + npm.
 //   node lib/tools.mjs free-port                 -> prints a free 127.0.0.1 TCP port
 //   node lib/tools.mjs wait URL TIMEOUT_S [PID]  -> polls GET URL until 200; fails early if PID dies
+//   node lib/tools.mjs gateway-config FILE URL    -> rewrites the gateway's appsettings.json FILE for a benchmark:
+//                                                   every cluster gets the one destination URL, no token issuer,
+//                                                   and a default plan whose limits the load never reaches
 import net from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const [cmd, ...args] = process.argv.slice(2);
 
@@ -32,7 +36,20 @@ if (cmd === 'free-port') {
     if (Date.now() > deadline) { console.error(`timed out after ${timeoutS}s waiting for ${url} (${last})`); process.exit(1); }
     await new Promise((r) => setTimeout(r, 250));
   }
+} else if (cmd === 'gateway-config') {
+  const [file, url] = args;
+  const config = JSON.parse(readFileSync(file, 'utf8'));
+  for (const cluster of Object.values(config.ReverseProxy.Clusters)) {
+    cluster.Destinations = { bench: { Address: url } };
+  }
+  const gateway = config.Tessera.Gateway;
+  delete gateway.Issuer; // no identity in the benchmark: requests carry no token, so none is checked
+  delete gateway.IdentityAddress;
+  // Note: finite limits, so the limiter code runs for every request as in production; the load never reaches them.
+  gateway.Plans.bench = { RequestsPerSecond: 10000000, Burst: 10000000, ConcurrentRequests: 100000 };
+  gateway.DefaultPlan = 'bench';
+  writeFileSync(file, JSON.stringify(config, null, 2));
 } else {
-  console.error('usage: tools.mjs free-port | wait URL TIMEOUT_S [PID]');
+  console.error('usage: tools.mjs free-port | wait URL TIMEOUT_S [PID] | gateway-config FILE URL');
   process.exit(2);
 }

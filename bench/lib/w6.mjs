@@ -145,7 +145,9 @@ async function fillLocal(ctx, what, n) {
 // { push, pull, pushStats, pullStats, source, target } with per-direction verification errors.
 async function roundTrip(ctx, suffix, n, capMs, measure) {
   const dbPath = await createDb(ctx, suffix);
-  const url = `${new URL(ctx.baseUrl).origin}${dbPath}`;
+  const remote = new URL(ctx.baseUrl); // keeps credentials (key:secret@), which PouchDB sends as HTTP Basic
+  remote.pathname = dbPath;
+  const url = remote.href;
   const source = await fillLocal(ctx, `${suffix}-src`, n);
   const target = new PouchDB(localName(ctx, `${suffix}-dst`), { adapter: 'memory' });
   await target.info(); // opened before the clock starts

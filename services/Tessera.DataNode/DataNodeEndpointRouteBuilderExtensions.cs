@@ -2,18 +2,18 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tessera.DataNode.Couch;
 using Tessera.DataNode.Endpoints;
-using Tessera.DataNode.Tenancy;
+using Tessera.DataNode.Security;
 
 namespace Microsoft.AspNetCore.Builder;
 
 public static class DataNodeEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps the server root and the CouchDB API of each tenant under <c>/t/{tenant}</c>.</summary>
+    /// <summary>Maps the server root, the CouchDB API of each tenant under <c>/t/{tenant}</c> and the <c>tessera.v1</c> gRPC services.</summary>
     public static RouteGroupBuilder MapTesseraDataNode(this IEndpointRouteBuilder app)
     {
         var tenant = app.MapGroup("/t/{tenant}")
             .AddEndpointFilter<CouchExceptionFilter>()
-            .AddEndpointFilter<TenantFilter>()
+            .AddEndpointFilter<AccessFilter>()
             .WithTags("CouchDB");
         app.MapServerEndpoints(tenant)
             .MapDatabaseEndpoints()
@@ -24,6 +24,8 @@ public static class DataNodeEndpointRouteBuilderExtensions
             .MapChangesEndpoints()
             .MapLocalDocumentEndpoints()
             .MapReplicationEndpoints();
+        app.MapPlatformDatabaseEndpoints();
+        app.MapTesseraGrpc();
         app.MapFallback(() => CouchError.NotFound());
         return tenant;
     }

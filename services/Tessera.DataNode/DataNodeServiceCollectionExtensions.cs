@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Tessera.DataNode;
 using Tessera.DataNode.Feeds;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Tenancy;
-using Tessera.Grains;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,11 +19,19 @@ public static class DataNodeServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddOptions<DataNodeOptions>().BindConfiguration("Tessera:DataNode").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BootstrapOptions>().BindConfiguration("Tessera:Bootstrap").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DatabaseResolver>();
         services.TryAddSingleton<ChangeReader>();
-        services.TryAddSingleton<ChangeHub>();
+        services.AddTesseraChangeNotifications();
+        services.AddOptions<FeedOptions>().BindConfiguration("Tessera:Feeds").ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        Microsoft.AspNetCore.Builder.ResponseCompressionServicesExtensions.AddResponseCompression(services, o => o.MimeTypes = ["application/json", "text/event-stream"]);
+        services.TryAddSingleton<FeedMetrics>();
+        services.TryAddSingleton<IFeedAuthorizer, AccessPolicyFeedAuthorizer>();
+        services.TryAddSingleton<FeedServices>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebSocketsStartupFilter>());
+        DataNodeAuthentication.AddDataNodeAuthentication(builder);
+        builder.AddTesseraGrpc();
         return builder;
     }
 }

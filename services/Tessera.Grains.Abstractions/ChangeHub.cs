@@ -1,15 +1,25 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Tessera.Grains;
 
 /// <summary>
-/// In-process broadcast of "database D reached sequence S". Notifications are hints: a subscriber always re-reads
+/// This node's broadcast of "database D reached sequence S". Notifications are hints: a subscriber always re-reads
 /// changes from storage, so a lost or coalesced notification delays it and never loses a change.
-/// The DatabaseGrain publishes after each commit; feeds on this node wait on it.
+/// A DatabaseGrain publishes here after each commit on its own node; feeds on this node wait here, and while a feed
+/// follows a database (<see cref="Watch"/>) the hub also receives that database's hints from whichever node hosts its grain.
 /// </summary>
-public sealed class ChangeHub
+public sealed partial class ChangeHub : IDisposable
 {
     private readonly ConcurrentDictionary<long, Signal> signals = new();
+
+    public ChangeHub(IGrainFactory grains, IOptions<ChangeNotificationOptions> options, ILogger<ChangeHub> logger)
+    {
+        this.grains = grains;
+        this.options = options.Value;
+        this.logger = logger;
+    }
 
     /// <summary>Wakes every waiter of the database. Safe to call from any thread.</summary>
     public void Publish(long databaseKey, long updateSeq)
@@ -21,6 +31,7 @@ public sealed class ChangeHub
     /// <summary>
     /// The last sequence published for the database, or -1. Read it before reading storage: any change that storage did
     /// not show yet is published later with a higher sequence, so waiting for more than this value cannot miss it.
+    /// <see cref="long.MaxValue"/> means the database was deleted.
     /// </summary>
     public long Current(long databaseKey) => signals.TryGetValue(databaseKey, out var signal) ? signal.Current.Seq : -1;
 
@@ -44,6 +55,16 @@ public sealed class ChangeHub
             {
                 return false;
             }
+        }
+    }
+
+    // A hint from another node: only databases someone here waits for need a signal (a waiter that creates the signal
+    // later reads storage after creating it, so it cannot miss this sequence).
+    private void PublishRemote(long databaseKey, long updateSeq)
+    {
+        if (signals.TryGetValue(databaseKey, out var signal))
+        {
+            signal.Set(updateSeq);
         }
     }
 

@@ -28,4 +28,13 @@ public interface IDatabaseGrain : IGrainWithStringKey
 
     /// <summary>Writes a <c>_local</c> document; its revision must match the stored one (or be absent for a new one).</summary>
     Task<LocalWriteResult> PutLocalAsync(LocalWrite write);
+
+    /// <summary>
+    /// Registers a node's observer for change hints after each commit, until it expires (see
+    /// <see cref="ChangeNotificationOptions.ObserverExpiry"/>) or is unregistered; registering again renews it. Answers
+    /// the last committed sequence, so the caller can wake subscribers for commits it may have missed. Not queued behind writes.
+    /// </summary>
+    Task<ChangeCursor> SubscribeChangesAsync(IChangeObserver observer);
+
+    Task UnsubscribeChangesAsync(IChangeObserver observer);
 }

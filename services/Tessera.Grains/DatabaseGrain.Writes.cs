@@ -129,7 +129,7 @@ internal sealed partial class DatabaseGrain
             return false;
         }
 
-        changes.Publish(inFlight.DatabaseKey, inFlight.Commit.Batch.UpdateSeq);
+        await PublishCommittedAsync(inFlight.DatabaseKey, inFlight.Commit.Batch.UpdateSeq);
         Complete(inFlight.Commit, inFlight.Batch, inFlight.DatabaseKey);
         return true;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Tessera.Storage;
 
@@ -15,6 +16,7 @@ internal sealed partial class DatabaseGrain(
     IDocumentReader reader,
     IDocumentWriter writer,
     ChangeHub changes,
+    IOptions<ChangeNotificationOptions> changeOptions,
     ILogger<DatabaseGrain> logger) : Grain, IDatabaseGrain
 {
     // Note: bounds one transaction; a single _bulk_docs request larger than this still commits whole.
@@ -32,6 +34,7 @@ internal sealed partial class DatabaseGrain(
     {
         (tenant, name) = DatabaseGrainKey.Parse(this.GetPrimaryKeyString());
         database = await catalog.GetAsync(tenant, name, cancellationToken);
+        committedSeq = database?.UpdateSeq ?? 0;
     }
 
     public Task<DatabaseStatus> CreateAsync() => Enqueue(async () =>
@@ -43,6 +46,7 @@ internal sealed partial class DatabaseGrain(
 
         recent.Clear();
         database = await catalog.CreateAsync(tenant, name);
+        committedSeq = database?.UpdateSeq ?? 0;
         return database is null ? DatabaseStatus.AlreadyExists : DatabaseStatus.Created;
     });
 
@@ -54,7 +58,7 @@ internal sealed partial class DatabaseGrain(
         recent.Clear();
         if (key is long k)
         {
-            changes.Publish(k, long.MaxValue);
+            await PublishDeletedAsync(k);
         }
 
         DeactivateOnIdle();

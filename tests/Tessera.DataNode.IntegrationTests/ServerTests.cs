@@ -52,31 +52,50 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
     }
 
     [Fact]
-    public async Task GetSession_WithoutCredentialsOnTheBootstrapTenant_ReportsTheAdminParty()
+    public async Task GetSession_WithTheTenantAdminKey_ReportsTheKeyAndTheAdminRole()
     {
         var response = await Couch.GetAsync("_session");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.True(response.Json.GetProperty("ok").GetBoolean());
         var user = response.Json.GetProperty("userCtx");
-        Assert.Equal(JsonValueKind.Null, user.GetProperty("name").ValueKind);
+        Assert.Equal(Server.Host.ApiKey, user.GetProperty("name").GetString());
         Assert.Equal(["_admin"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("basic", response.Json.GetProperty("info").GetProperty("authenticated").GetString());
     }
 
     [Fact]
-    public async Task GetSession_OfUnknownTenant_Returns404()
+    public async Task GetSession_WithoutCredentials_ReportsAnAnonymousCaller()
+    {
+        using var anonymous = new CouchClient(Server.Host.CreateAnonymousClient());
+
+        var response = await anonymous.GetAsync("_session");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var user = response.Json.GetProperty("userCtx");
+        Assert.Equal(JsonValueKind.Null, user.GetProperty("name").ValueKind);
+        Assert.Empty(user.GetProperty("roles").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task GetSession_OfAnotherTenant_DoesNotTakeTheseCredentialsForItsOwn()
     {
         var response = await Couch.GetAsync("/t/other/_session");
 
-        CouchAssert.Error(response, HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(JsonValueKind.Null, response.Json.GetProperty("userCtx").GetProperty("name").ValueKind);
+        Assert.Empty(response.Json.GetProperty("userCtx").GetProperty("roles").EnumerateArray());
     }
 
     [Fact]
-    public async Task GetTenantRoot_OfUnknownTenant_Returns404()
+    public async Task GetTenantRoot_OfAnyTenant_IsAPublicWelcomeWithItsOwnUuid()
     {
-        var response = await Couch.GetAsync("/t/other/");
+        var ours = await Couch.GetAsync("");
+        var other = await Couch.GetAsync("/t/other/");
 
-        CouchAssert.Error(response, HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.OK, other.Status);
+        AssertWelcome(other.Json);
+        Assert.NotEqual(ours.Json.GetProperty("uuid").GetString(), other.Json.GetProperty("uuid").GetString());
     }
 
     [Fact]
@@ -117,7 +136,6 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
     public static TheoryData<string, string, string?> UnknownTenantRequests => new()
     {
         { "GET", "_all_dbs", null },
-        { "GET", "_up", null },
         { "PUT", "{db}", null },
         { "GET", "{db}", null },
         { "HEAD", "{db}", null },
@@ -154,7 +172,7 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
 
     [Theory]
     [MemberData(nameof(UnknownTenantRequests))]
-    public async Task AnyEndpoint_OfUnknownTenant_Returns404AndLeavesServedTenantAlone(string method, string path, string? body)
+    public async Task AnyEndpoint_WithCredentialsOfAnotherTenant_Returns403AndLeavesServedTenantAlone(string method, string path, string? body)
     {
         // A database of that name exists in the served tenant: the other tenant must neither see nor change it.
         var db = await Couch.CreateDatabaseAsync();
@@ -166,12 +184,12 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
 
         if (method == "HEAD")
         {
-            Assert.Equal(HttpStatusCode.NotFound, response.Status);
+            Assert.Equal(HttpStatusCode.Forbidden, response.Status);
             Assert.Empty(response.Bytes);
         }
         else
         {
-            CouchAssert.Error(response, HttpStatusCode.NotFound, "not_found", "Tenant does not exist.");
+            CouchAssert.Error(response, HttpStatusCode.Forbidden, "forbidden", "These credentials belong to another tenant.");
         }
 
         Assert.Equal(before, await Couch.StateAsync(db));

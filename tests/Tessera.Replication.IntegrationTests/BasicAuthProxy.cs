@@ -13,8 +13,8 @@ namespace Tessera.Replication.IntegrationTests;
 
 /// <summary>
 /// A CouchDB-compatible endpoint that demands HTTP Basic credentials: a tiny reverse proxy on 127.0.0.1:0 in front of
-/// a Tessera server, answering CouchDB's 401 to anyone without the right user and password (until identity lands,
-/// Tessera itself serves the dev tenant without credentials). Paths and bodies pass through unchanged, streamed.
+/// a Tessera server, answering CouchDB's 401 to anyone without the right user and password, and calling Tessera with
+/// its own credentials (the tenant's API key). Paths and bodies pass through unchanged, streamed.
 /// </summary>
 public sealed class BasicAuthProxy : IAsyncDisposable
 {
@@ -36,7 +36,7 @@ public sealed class BasicAuthProxy : IAsyncDisposable
 
     private int _authorized;
 
-    public static async Task<BasicAuthProxy> StartAsync(Uri upstream, string user, string password)
+    public static async Task<BasicAuthProxy> StartAsync(Uri upstream, string upstreamAuthorization, string user, string password)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -68,6 +68,7 @@ public sealed class BasicAuthProxy : IAsyncDisposable
             }
 
             request.Headers.TryAddWithoutValidation("Accept", context.Request.Headers.Accept.ToString());
+            request.Headers.TryAddWithoutValidation("Authorization", upstreamAuthorization);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
             context.Response.StatusCode = (int)response.StatusCode;
             if (response.Content.Headers.ContentType is { } contentType)

@@ -23,8 +23,23 @@ public sealed class CouchClient(HttpClient http) : IDisposable
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>The full URL of a database of this server, as another server would name it.</summary>
-    public string Url(string db) => new Uri(Root, Uri.EscapeDataString(db)).AbsoluteUri;
+    /// <summary>
+    /// The full URL of a database of this server, as another server would name it: with this client's HTTP Basic
+    /// credentials as userinfo, the way CouchDB replication URLs carry them.
+    /// </summary>
+    public string Url(string db)
+    {
+        var url = new UriBuilder(new Uri(Root, Uri.EscapeDataString(db)));
+        if (http.DefaultRequestHeaders.Authorization is { Scheme: "Basic", Parameter: { } basic })
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(basic));
+            var colon = pair.IndexOf(':', StringComparison.Ordinal);
+            url.UserName = Uri.EscapeDataString(pair[..colon]);
+            url.Password = Uri.EscapeDataString(pair[(colon + 1)..]);
+        }
+
+        return url.Uri.AbsoluteUri;
+    }
 
     public Task<CouchResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 

@@ -102,7 +102,7 @@ public sealed class PersistentJobTests(OneServer server) : IClassFixture<OneServ
     [Fact]
     public async Task Job_WrongCredentials_ReportsCrashingWithUnauthorized()
     {
-        await using var proxy = await BasicAuthProxy.StartAsync(server.Host.BaseAddress, "ann", "secret");
+        await using var proxy = await BasicAuthProxy.StartAsync(server.Host.BaseAddress, server.Host.BasicAuthorization, "ann", "secret");
         var source = await couch.CreateDatabaseAsync("src");
         var target = await couch.CreateDatabaseAsync("tgt");
         var jobId = $"job-{Guid.NewGuid():N}";

@@ -59,7 +59,7 @@ public sealed class TwoServerReplicationTests(TwoServers servers) : IClassFixtur
     [MemberData(nameof(CredentialForms))]
     public async Task Replicate_TargetRequiringCredentials_SendsThemInEachForm(string form)
     {
-        await using var proxy = await BasicAuthProxy.StartAsync(servers.Second.BaseAddress, User, Password);
+        await using var proxy = await BasicAuthProxy.StartAsync(servers.Second.BaseAddress, servers.Second.BasicAuthorization, User, Password);
         var source = await first.CreateDatabaseAsync("creds");
         var target = await second.CreateDatabaseAsync("creds");
         await first.PutDocumentsAsync(source, "doc", 5);
@@ -81,7 +81,7 @@ public sealed class TwoServerReplicationTests(TwoServers servers) : IClassFixtur
     [Fact]
     public async Task Replicate_WrongCredentials_Returns401WithoutLeakingThem()
     {
-        await using var proxy = await BasicAuthProxy.StartAsync(servers.Second.BaseAddress, User, Password);
+        await using var proxy = await BasicAuthProxy.StartAsync(servers.Second.BaseAddress, servers.Second.BasicAuthorization, User, Password);
         var source = await first.CreateDatabaseAsync("creds");
         var target = await second.CreateDatabaseAsync("creds");
 

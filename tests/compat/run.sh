@@ -9,7 +9,8 @@
 # - runs `node --test --test-reporter=tap` (TAP output ends with `# pass N` / `# fail M`);
 # - always stops the server and removes the temp folder; exits with the test runner's code.
 #
-# Env: TESSERA_URL  use an already running server instead of starting one (nothing is built or started).
+# Env: TESSERA_URL  use an already running server instead of starting one (nothing is built or started);
+#      then TESSERA_TENANT, TESSERA_API_KEY and TESSERA_API_SECRET name its tenant and an admin API key.
 # When tests fail, the last lines of the server log are printed to stderr before cleanup.
 set -euo pipefail
 
@@ -70,11 +71,14 @@ if [[ -z "${TESSERA_URL:-}" ]]; then
   # A free loopback port: bind port 0, read what the kernel chose, release it.
   port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   export TESSERA_URL="http://127.0.0.1:$port"
+  # The server creates this tenant and admin API key at start; the suite authenticates with them.
+  export TESSERA_TENANT=dev TESSERA_API_KEY=key_compat TESSERA_API_SECRET="compat-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
 
   echo "# starting Tessera.Server on $TESSERA_URL (data: $tmp/data)" >&2
   # Note: the content root is the working directory, so start from the dll's folder to pick up
   # its appsettings.json (log levels, bootstrap tenant), as a deployed server would.
   (cd "$(dirname "$dll")" && exec env Tessera__DataPath="$tmp/data" ASPNETCORE_ENVIRONMENT=Production \
+    Tessera__Bootstrap__Tenant="$TESSERA_TENANT" Tessera__Bootstrap__ApiKey="$TESSERA_API_KEY" Tessera__Bootstrap__ApiSecret="$TESSERA_API_SECRET" \
     dotnet "$dll" --urls "$TESSERA_URL") >"$tmp/server.log" 2>&1 &
   server_pid=$!
 

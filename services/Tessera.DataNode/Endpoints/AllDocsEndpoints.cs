@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Documents;
 using Tessera.DataNode.Tenancy;
 using Tessera.Documents;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -16,8 +18,9 @@ public static class AllDocsEndpoints
 {
     public static RouteGroupBuilder MapAllDocsEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapGet("/{db}/_all_docs", (HttpContext c, string tenant, string db, IDocumentReader r, IDatabaseCatalog k) => AllDocsAsync(c, tenant, db, null, r, k));
-        tenant.MapPost("/{db}/_all_docs", PostAsync);
+        tenant.MapGet("/{db}/_all_docs", (HttpContext c, string tenant, string db, IDocumentReader r, IDatabaseCatalog k) => AllDocsAsync(c, tenant, db, null, r, k))
+            .RequireDatabase(Rights.Read);
+        tenant.MapPost("/{db}/_all_docs", PostAsync).RequireDatabase(Rights.Read);
         return tenant;
     }
 
@@ -105,36 +108,19 @@ public static class AllDocsEndpoints
             }
 
             w.WriteStartArray("rows");
-            if (keys is not null)
+            var query = new AllDocsQuery(startKey, endKey, inclusiveEnd, descending, (int)Math.Min(skip, int.MaxValue), (int)Math.Min(limit, int.MaxValue), includeDocs);
+            await foreach (var entry in AllDocsEntries.ReadAsync(reader, info.Key, keys, query, flags, ct))
             {
-                var found = await reader.GetDocumentsAsync(info.Key, keys.Distinct(StringComparer.Ordinal).ToList(), ct);
-                var bodies = includeDocs
-                    ? await reader.GetBodiesAsync(info.Key, found.Values.Where(d => !d.Deleted).Select(d => new RevisionKey(d.Id, d.WinningRev)).ToList(), ct)
-                    : null;
-                var ordered = descending ? Enumerable.Reverse(keys) : keys;
-                foreach (var id in ordered.Skip((int)Math.Min(skip, int.MaxValue)).Take((int)Math.Min(limit, int.MaxValue)))
+                if (entry.Record is { } record)
                 {
-                    if (!found.TryGetValue(id, out var record))
-                    {
-                        ErrorRow(w, id);
-                        continue;
-                    }
+                    Row(w, record, includeDocs, entry.Body, entry.Extras);
+                }
+                else
+                {
+                    ErrorRow(w, entry.Id);
+                }
 
-                    var body = bodies?.GetValueOrDefault(new RevisionKey(id, record.WinningRev));
-                    var extras = body is not null ? await DocumentRead.ExtrasAsync(reader, info.Key, record, RevId.Parse(record.WinningRev), body, flags, ct) : null;
-                    Row(w, record, includeDocs, body, extras);
-                    await flush();
-                }
-            }
-            else
-            {
-                var query = new AllDocsQuery(startKey, endKey, inclusiveEnd, descending, (int)Math.Min(skip, int.MaxValue), (int)Math.Min(limit, int.MaxValue), includeDocs);
-                await foreach (var row in reader.GetAllDocsAsync(info.Key, query, ct))
-                {
-                    var extras = includeDocs && conflicts ? await DocumentRead.ExtrasAsync(reader, info.Key, row.Document, RevId.Parse(row.Document.WinningRev), row.Body, flags, ct) : null;
-                    Row(w, row.Document, includeDocs, row.Body, extras);
-                    await flush();
-                }
+                await flush();
             }
 
             w.WriteEndArray();

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Tenancy;
 using Tessera.Documents;
 using Tessera.Grains;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -17,14 +19,17 @@ public static class AttachmentEndpoints
 {
     public static RouteGroupBuilder MapAttachmentEndpoints(this RouteGroupBuilder tenant)
     {
-        foreach (var pattern in new[] { "/{db}/{docid}/{**name}", "/{db}/_design/{docid}/{**name}" })
+        foreach (var (pattern, write) in new[] { ("/{db}/{docid}/{**name}", Rights.Write), ("/{db}/_design/{docid}/{**name}", Rights.Admin) })
         {
             tenant.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d) =>
-                GetAsync(c, tenant, db, RouteNames.DocumentPath(c), r, d));
+                GetAsync(c, tenant, db, RouteNames.DocumentPath(c), r, d))
+                .RequireDatabase(Rights.Read);
             tenant.MapPut(pattern, (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d, IGrainFactory g, IOptions<DataNodeOptions> o) =>
-                ChangeAsync(c, tenant, db, RouteNames.DocumentPath(c), remove: false, r, d, g, o.Value));
+                ChangeAsync(c, tenant, db, RouteNames.DocumentPath(c), remove: false, r, d, g, o.Value))
+                .RequireDatabase(write);
             tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d, IGrainFactory g, IOptions<DataNodeOptions> o) =>
-                ChangeAsync(c, tenant, db, RouteNames.DocumentPath(c), remove: true, r, d, g, o.Value));
+                ChangeAsync(c, tenant, db, RouteNames.DocumentPath(c), remove: true, r, d, g, o.Value))
+                .RequireDatabase(write);
         }
 
         return tenant;

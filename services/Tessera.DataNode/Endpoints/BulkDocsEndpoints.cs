@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Documents;
 using Tessera.Documents;
 using Tessera.Grains;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -15,7 +17,7 @@ public static class BulkDocsEndpoints
 {
     public static RouteGroupBuilder MapBulkDocsEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPost("/{db}/_bulk_docs", BulkDocsAsync);
+        tenant.MapPost("/{db}/_bulk_docs", BulkDocsAsync).RequireDatabase(Rights.Write);
         return tenant;
     }
 
@@ -46,60 +48,20 @@ public static class BulkDocsEndpoints
                 newEdits = flag.GetBoolean();
             }
 
-            // Note: like CouchDB, one malformed document fails the whole request before anything is written; a
-            // well-formed document we refuse to store gets its own "forbidden" row and the others are written.
-            var writes = new List<DocumentWrite>(docs.GetArrayLength());
-            var refused = new Dictionary<int, WriteResult>();
-            foreach (var item in docs.EnumerateArray())
+            var (input, inputError) = BulkDocsInput.Prepare(docs.EnumerateArray().ToList(), newEdits, RequestAccess.Of(context).MayWriteDocument);
+            if (inputError is not null)
             {
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    return CouchError.BadRequest("Document must be a JSON object");
-                }
-
-                ParsedDocument document;
-                try
-                {
-                    document = DocumentParser.Parse(item, DocumentLimits.Default);
-                }
-                catch (DocumentException exception) when (exception.Error == DocumentException.Forbidden)
-                {
-                    var refusedId = item.TryGetProperty("_id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : "";
-                    refused[writes.Count + refused.Count] = new WriteResult(refusedId, null, exception.Error, exception.Reason);
-                    continue;
-                }
-                catch (DocumentException exception)
-                {
-                    return new CouchError(exception.StatusCode, exception.Error, exception.Reason);
-                }
-
-                var id = document.Id ?? (newEdits ? DocumentWrites.NewId() : null);
-                if (id is null)
-                {
-                    return new CouchError(400, "illegal_docid", "Document id must not be empty");
-                }
-
-                if (!DocumentIds.IsValid(id, out var reason))
-                {
-                    return new CouchError(400, "illegal_docid", reason);
-                }
-
-                if (!newEdits && DocumentWrites.ValidateReplicated(document, document.Rev) is { } replicatedError)
-                {
-                    return replicatedError;
-                }
-
-                writes.Add(DocumentWrites.From(document, id, document.Rev, document.Deleted, newEdits) with { NewId = document.Id is null });
+                return inputError;
             }
 
             var response = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
-                .WriteAsync(new WriteRequest(writes, newEdits));
+                .WriteAsync(new WriteRequest(input!.Writes, newEdits));
             if (response.Status == DatabaseStatus.NotFound)
             {
                 return CouchError.DatabaseNotFound();
             }
 
-            var results = Merge(response.Results, refused);
+            var results = input.Merge(response.Results);
 
             return CouchJson.Created(w =>
             {
@@ -136,18 +98,5 @@ public static class BulkDocsEndpoints
                 w.WriteEndArray();
             });
         }
-    }
-
-    /// <summary>Puts refused documents' rows back at their positions among the written ones.</summary>
-    private static List<WriteResult> Merge(IReadOnlyList<WriteResult> written, Dictionary<int, WriteResult> refused)
-    {
-        var results = new List<WriteResult>(written.Count + refused.Count);
-        var next = 0;
-        for (var i = 0; i < written.Count + refused.Count; i++)
-        {
-            results.Add(refused.TryGetValue(i, out var row) ? row : written[next++]);
-        }
-
-        return results;
     }
 }

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Tenancy;
 using Tessera.Grains;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -16,15 +18,15 @@ public static class DatabaseEndpoints
 {
     public static RouteGroupBuilder MapDatabaseEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPut("/{db}", CreateAsync);
-        tenant.MapMethods("/{db}", [HttpMethods.Get, HttpMethods.Head], GetInfoAsync);
-        tenant.MapDelete("/{db}", DeleteAsync);
-        tenant.MapGet("/{db}/_revs_limit", GetRevsLimitAsync);
-        tenant.MapPut("/{db}/_revs_limit", SetRevsLimitAsync);
-        tenant.MapPost("/{db}/_compact", CompactAsync);
-        tenant.MapPost("/{db}/_ensure_full_commit", EnsureFullCommitAsync);
-        tenant.MapGet("/{db}/_security", GetSecurityAsync);
-        tenant.MapPut("/{db}/_security", SetSecurityAsync);
+        tenant.MapPut("/{db}", CreateAsync).RequireDatabase(Rights.Admin);
+        tenant.MapMethods("/{db}", [HttpMethods.Get, HttpMethods.Head], GetInfoAsync).RequireDatabase(Rights.Read);
+        tenant.MapDelete("/{db}", DeleteAsync).RequireDatabase(Rights.Admin);
+        tenant.MapGet("/{db}/_revs_limit", GetRevsLimitAsync).RequireDatabase(Rights.Read);
+        tenant.MapPut("/{db}/_revs_limit", SetRevsLimitAsync).RequireDatabase(Rights.Admin);
+        tenant.MapPost("/{db}/_compact", CompactAsync).RequireDatabase(Rights.Admin);
+        tenant.MapPost("/{db}/_ensure_full_commit", EnsureFullCommitAsync).RequireDatabase(Rights.Write);
+        tenant.MapGet("/{db}/_security", GetSecurityAsync).RequireDatabase(Rights.Read);
+        tenant.MapPut("/{db}/_security", SetSecurityAsync).RequireDatabase(Rights.Admin);
         return tenant;
     }
 
@@ -162,7 +164,8 @@ public static class DatabaseEndpoints
         return info is null ? CouchError.DatabaseNotFound() : CouchJson.Ok(w => CouchJson.WriteRaw(w, info.SecurityJson ?? "{}"));
     }
 
-    private static async Task<IResult> SetSecurityAsync(HttpContext context, string tenant, string db, IGrainFactory grains, IOptions<DataNodeOptions> options)
+    private static async Task<IResult> SetSecurityAsync(
+        HttpContext context, string tenant, string db, IGrainFactory grains, DatabaseResolver resolver, IOptions<DataNodeOptions> options)
     {
         var (json, error) = await RequestBody.ReadJsonAsync(context.Request, Math.Min(64 * 1024, options.Value.MaxRequestBytes), requireJsonContentType: false);
         if (error is not null)
@@ -179,6 +182,7 @@ public static class DatabaseEndpoints
 
             var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
                 .SetSecurityAsync(json.RootElement.GetRawText());
+            resolver.Forget(tenant, RouteNames.Decode(db));
             return status == DatabaseStatus.NotFound ? CouchError.DatabaseNotFound() : CouchJson.OkTrue();
         }
     }

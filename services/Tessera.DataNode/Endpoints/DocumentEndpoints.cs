@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Tessera.DataNode.Couch;
 using Tessera.DataNode.Documents;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Tenancy;
 using Tessera.Documents;
 using Tessera.Grains;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -17,15 +19,18 @@ public static class DocumentEndpoints
 {
     public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPost("/{db}", PostAsync);
-        foreach (var pattern in new[] { "/{db}/{docid}", "/{db}/_design/{docid}" })
+        tenant.MapPost("/{db}", PostAsync).RequireDatabase(Rights.Write);
+        foreach (var (pattern, write) in new[] { ("/{db}/{docid}", Rights.Write), ("/{db}/_design/{docid}", Rights.Admin) })
         {
             tenant.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string tenant, string db, IDocumentReader r, DatabaseResolver d) =>
-                GetAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, r, d));
+                GetAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, r, d))
+                .RequireDatabase(Rights.Read);
             tenant.MapPut(pattern, (HttpContext c, string tenant, string db, IGrainFactory g, IOptions<DataNodeOptions> o) =>
-                PutAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, o));
+                PutAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, o))
+                .RequireDatabase(write);
             tenant.MapDelete(pattern, (HttpContext c, string tenant, string db, IGrainFactory g, IDocumentReader r, DatabaseResolver d) =>
-                DeleteAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, r, d));
+                DeleteAsync(c, tenant, db, RouteNames.DocumentPath(c).DocumentId, g, r, d))
+                .RequireDatabase(write);
         }
 
         return tenant;
@@ -48,6 +53,11 @@ public static class DocumentEndpoints
         if (!DocumentIds.IsValid(id, out var reason))
         {
             return new CouchError(400, "illegal_docid", reason);
+        }
+
+        if (!RequestAccess.Of(context).MayWriteDocument(id))
+        {
+            return new CouchError(403, "forbidden", "Only database admins may write design documents.");
         }
 
         return await WriteAsync(context, grains, tenant, db, DocumentWrites.From(document, id, document.Rev, document.Deleted, newEdits: true) with { NewId = document.Id is null }, 201);
@@ -92,52 +102,20 @@ public static class DocumentEndpoints
             return await OpenRevisions.ReadAsync(reader, key, id, openRevs, latest, flags, ct);
         }
 
-        DocumentRecord record;
-        string? body;
-        RevId target;
-        bool deleted;
-        if (rev is RevId wanted)
+        var (document, error) = await DocumentLookup.ReadAsync(reader, key, id, rev, flags, ct);
+        if (error is not null)
         {
-            var stored = await reader.GetDocumentAsync(key, id, ct);
-            if (stored is null)
-            {
-                return CouchError.NotFound();
-            }
-
-            var tree = RevTree.Deserialize(stored.RevTree);
-            body = tree.Contains(wanted) ? await reader.GetBodyAsync(key, id, wanted.ToString(), ct) : null;
-            if (body is null)
-            {
-                return CouchError.NotFound();
-            }
-
-            (record, target, deleted) = (stored, wanted, tree.IsDeleted(wanted));
-        }
-        else
-        {
-            var winning = await reader.GetWinningAsync(key, id, ct);
-            if (winning is null)
-            {
-                return CouchError.NotFound();
-            }
-
-            if (winning.Document.Deleted)
-            {
-                return CouchError.NotFound("deleted");
-            }
-
-            (record, body, target, deleted) = (winning.Document, winning.Body, RevId.Parse(winning.Document.WinningRev), false);
+            return error;
         }
 
-        var etag = "\"" + target + "\"";
+        var etag = "\"" + document!.Rev + "\"";
         context.Response.Headers.ETag = etag;
         if (flags == ReadFlags.None && context.Request.Headers.IfNoneMatch == etag)
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var extras = await DocumentRead.ExtrasAsync(reader, key, record, target, body, flags, ct);
-        return CouchJson.Ok(w => DocumentJsonWriter.Write(w, id, target.ToString(), deleted, body, extras));
+        return CouchJson.Ok(document.WriteTo);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, string tenant, string db, string id, IGrainFactory grains, IOptions<DataNodeOptions> options)
@@ -184,77 +162,40 @@ public static class DocumentEndpoints
             return error;
         }
 
-        // CouchDB answers 404 for a document that never existed and for a tombstone deleted again; only the writer
-        // decides conflicts, so this read just picks the right error for those two cases.
         if (await resolver.GetKeyAsync(tenant, RouteNames.Decode(db), context.RequestAborted) is not long key)
         {
             return CouchError.DatabaseNotFound();
         }
 
-        var stored = await reader.GetDocumentAsync(key, id, context.RequestAborted);
-        if (stored is null)
+        if (await DocumentWrites.CheckDeleteAsync(reader, key, id, rev, context.RequestAborted) is { } refusal)
         {
-            return CouchError.NotFound();
+            return refusal;
         }
 
-        if (rev is null)
-        {
-            return CouchError.Conflict();
-        }
-
-        var tree = RevTree.Deserialize(stored.RevTree);
-        if (tree.IsLeaf(rev.Value) && tree.IsDeleted(rev.Value))
-        {
-            return CouchError.NotFound("deleted");
-        }
-
-        return await WriteAsync(context, grains, tenant, db, new DocumentWrite(id, rev.ToString(), true, "{}", null, []), 200);
+        return await WriteAsync(context, grains, tenant, db, new DocumentWrite(id, rev!.Value.ToString(), true, "{}", null, []), 200);
     }
 
     internal static async Task<(ParsedDocument? Document, CouchError? Error)> ParseAsync(HttpRequest request, DataNodeOptions options)
     {
         var (bytes, error) = await RequestBody.ReadBytesAsync(request, options.MaxRequestBytes);
-        return error is not null ? (null, error) : Parse(bytes!);
+        return error is not null ? (null, error) : DocumentWrites.Parse(bytes);
     }
 
     private static async Task<(ParsedDocument? Document, CouchError? Error)> ParseMultipartAsync(HttpRequest request, DataNodeOptions options)
     {
         var (bytes, error) = await MultipartDocument.ReadAsync(request, options.MaxRequestBytes);
-        return error is not null ? (null, error) : Parse(bytes!);
-    }
-
-    private static (ParsedDocument? Document, CouchError? Error) Parse(byte[] bytes)
-    {
-        try
-        {
-            return (DocumentParser.Parse(bytes, DocumentLimits.Default), null);
-        }
-        catch (DocumentException exception)
-        {
-            return (null, new CouchError(exception.StatusCode, exception.Error, exception.Reason));
-        }
+        return error is not null ? (null, error) : DocumentWrites.Parse(bytes);
     }
 
     internal static async Task<IResult> WriteAsync(HttpContext context, IGrainFactory grains, string tenant, string db, DocumentWrite write, int successStatus, bool newEdits = true)
     {
-        var response = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
-            .WriteAsync(new WriteRequest([write], newEdits));
-        return ToResult(context, tenant, db, response, successStatus);
-    }
-
-    internal static IResult ToResult(HttpContext context, string tenant, string db, WriteResponse response, int successStatus)
-    {
-        if (response.Status == DatabaseStatus.NotFound)
+        var (written, error) = await DocumentWrites.WriteOneAsync(grains, tenant, RouteNames.Decode(db), write, newEdits);
+        if (error is not null)
         {
-            return CouchError.DatabaseNotFound();
+            return error;
         }
 
-        var result = response.Results[0];
-        if (!result.Ok)
-        {
-            return new CouchError(DocumentWrites.StatusOf(result.Error!), result.Error!, result.Reason ?? "");
-        }
-
+        var result = written!;
         context.Response.Headers.ETag = "\"" + result.Rev + "\"";
         if (successStatus == 201)
         {

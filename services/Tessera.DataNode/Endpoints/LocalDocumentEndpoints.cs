@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Documents;
 using Tessera.DataNode.Tenancy;
 using Tessera.Grains;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -16,9 +18,9 @@ public static class LocalDocumentEndpoints
 {
     public static RouteGroupBuilder MapLocalDocumentEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapGet("/{db}/_local/{**id}", GetAsync);
-        tenant.MapPut("/{db}/_local/{**id}", PutAsync);
-        tenant.MapDelete("/{db}/_local/{**id}", DeleteAsync);
+        tenant.MapGet("/{db}/_local/{**id}", GetAsync).RequireDatabase(Rights.Read);
+        tenant.MapPut("/{db}/_local/{**id}", PutAsync).RequireDatabase(Rights.Write);
+        tenant.MapDelete("/{db}/_local/{**id}", DeleteAsync).RequireDatabase(Rights.Write);
         return tenant;
     }
 

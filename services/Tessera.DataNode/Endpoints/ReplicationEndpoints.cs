@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.DataNode.Documents;
 using Tessera.DataNode.Tenancy;
 using Tessera.Documents;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -16,8 +18,8 @@ public static class ReplicationEndpoints
 {
     public static RouteGroupBuilder MapReplicationEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPost("/{db}/_revs_diff", RevsDiffAsync);
-        tenant.MapPost("/{db}/_bulk_get", BulkGetAsync);
+        tenant.MapPost("/{db}/_revs_diff", RevsDiffAsync).RequireDatabase(Rights.Read);
+        tenant.MapPost("/{db}/_bulk_get", BulkGetAsync).RequireDatabase(Rights.Read);
         return tenant;
     }
 

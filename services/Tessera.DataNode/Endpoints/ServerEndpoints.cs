@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.Storage;
+using Tessera.Security;
 
 namespace Tessera.DataNode.Endpoints;
 
@@ -17,15 +19,15 @@ public static class ServerEndpoints
     public static RouteGroupBuilder MapServerEndpoints(this IEndpointRouteBuilder app, RouteGroupBuilder tenant)
     {
         app.MapGet("/", (HttpContext _) => Welcome("tessera")).WithTags("Server");
-        tenant.MapGet("/", (string tenant) => Welcome("tenant:" + tenant));
-        tenant.MapGet("/_all_dbs", AllDatabasesAsync);
-        tenant.MapGet("/_session", Session);
+        tenant.MapGet("/", (string tenant) => Welcome("tenant:" + tenant)).AllowPublic();
+        tenant.MapGet("/_all_dbs", AllDatabasesAsync).RequireTenant(Rights.Read);
+        tenant.MapGet("/_session", Session).AllowPublic();
         tenant.MapGet("/_up", () => CouchJson.Ok(w =>
         {
             w.WriteStartObject();
             w.WriteString("status", "ok");
             w.WriteEndObject();
-        }));
+        })).AllowPublic();
         return tenant;
     }
 
@@ -49,30 +51,61 @@ public static class ServerEndpoints
         });
     }
 
-    // Until identity lands, the bootstrap tenant is served without credentials, which CouchDB calls the admin party:
-    // the caller has no name and the _admin role. Replicators read this to learn what they may do.
-    private static CouchJson Session() => CouchJson.Ok(w =>
+    // CouchDB's session document: who the credentials of this request say the caller is. Tenant owners and admins
+    // carry CouchDB's _admin role, so CouchDB replicators and tools know they may write design documents.
+    private static CouchJson Session(HttpContext context, string tenant)
     {
-        w.WriteStartObject();
-        w.WriteBoolean("ok", true);
-        w.WriteStartObject("userCtx");
-        w.WriteNull("name");
-        w.WriteStartArray("roles");
-        w.WriteStringValue("_admin");
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteStartObject("info");
-        w.WriteStartArray("authentication_handlers");
-        w.WriteStringValue("default");
-        w.WriteEndArray();
-        w.WriteString("authenticated", "default");
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+        var access = RequestAccess.Of(context);
+        var caller = access.Caller.Tenant == tenant ? access.Caller : Caller.Anonymous;
+        return CouchJson.Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("ok", true);
+            w.WriteStartObject("userCtx");
+            if (caller.Name is null)
+            {
+                w.WriteNull("name");
+            }
+            else
+            {
+                w.WriteString("name", caller.Name);
+            }
 
-    private static async Task<IResult> AllDatabasesAsync(string tenant, IDatabaseCatalog catalog, CancellationToken cancellationToken)
+            w.WriteStartArray("roles");
+            if (AccessPolicy.TenantRights(caller, tenant) == Rights.Admin)
+            {
+                w.WriteStringValue("_admin");
+            }
+
+            if (caller.Role is not null)
+            {
+                w.WriteStringValue(caller.Role);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartObject("info");
+            w.WriteStartArray("authentication_handlers");
+            w.WriteStringValue("bearer");
+            w.WriteStringValue("basic");
+            w.WriteEndArray();
+            if (caller.IsAuthenticated)
+            {
+                w.WriteString("authenticated", access.AuthenticatedBy);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    // Lists the databases the caller may read something of: every one for callers with tenant-wide scopes, else the
+    // ones its scopes name. Note: names only; a database closed by _security still shows its name, as in CouchDB.
+    private static async Task<IResult> AllDatabasesAsync(HttpContext context, string tenant, IDatabaseCatalog catalog, CancellationToken cancellationToken)
     {
-        var names = await catalog.ListAsync(tenant, cancellationToken);
+        var caller = RequestAccess.Of(context).Caller;
+        var names = (await catalog.ListAsync(tenant, cancellationToken))
+            .Where(name => AccessPolicy.TenantRights(caller, tenant) >= Rights.Read || DataScopes.RightsOn(caller.Scopes, name) >= Rights.Read);
         return CouchJson.Ok(w =>
         {
             w.WriteStartArray();

@@ -9,6 +9,10 @@ namespace Tessera.DataNode.Feeds;
 /// </summary>
 internal sealed class ChangeReader(IDocumentReader reader)
 {
+    // A selector scans rows to find matches: in chunks, and at most this many per page so one read never runs long.
+    private const int ScanChunk = 500;
+    private const int MaxScanChunks = 4;
+
     public async IAsyncEnumerable<DocumentWithBody> ReadAsync(long database, ChangesRequest request, long since, int limit, [EnumeratorCancellation] CancellationToken ct)
     {
         if (request.DocIds is { } ids)
@@ -61,4 +65,66 @@ internal sealed class ChangeReader(IDocumentReader reader)
             yield return row;
         }
     }
+
+    /// <summary>
+    /// One page of a live feed, ascending, read whole: no storage read stays open while a slow client is written to.
+    /// At most <paramref name="max"/> rows after <paramref name="since"/>; <see cref="ChangePage.Complete"/> when storage
+    /// had no more, and <see cref="ChangePage.ScannedThrough"/> says how far rows were looked at (a filter may skip many).
+    /// </summary>
+    public async Task<ChangePage> ReadPageAsync(long database, ChangesRequest request, long since, int max, CancellationToken ct)
+    {
+        var rows = new List<DocumentWithBody>();
+        if (request.DocIds is { } ids)
+        {
+            var found = await reader.GetDocumentsAsync(database, ids.ToList(), ct);
+            var newer = found.Values.Where(d => d.Seq > since).OrderBy(d => d.Seq).ToList();
+            var taken = newer.Take(max).ToList();
+            var bodies = request.IncludeDocs && taken.Count > 0
+                ? await reader.GetBodiesAsync(database, taken.Where(d => !d.Deleted).Select(d => new RevisionKey(d.Id, d.WinningRev)).ToList(), ct)
+                : null;
+            rows.AddRange(taken.Select(d => new DocumentWithBody(d, bodies?.GetValueOrDefault(new RevisionKey(d.Id, d.WinningRev)))));
+            return new ChangePage(rows, taken.Count > 0 ? taken[^1].Seq : since, newer.Count <= max);
+        }
+
+        if (request.Selector is { } selector)
+        {
+            var cursor = since;
+            for (var chunk = 0; chunk < MaxScanChunks; chunk++)
+            {
+                var scanned = 0;
+                await foreach (var row in reader.GetChangesAsync(database, new ChangesQuery(cursor, ScanChunk, IncludeBodies: true), ct))
+                {
+                    scanned++;
+                    cursor = row.Document.Seq;
+                    if (SelectorInput.Matches(selector, row))
+                    {
+                        rows.Add(request.IncludeDocs ? row : row with { Body = null });
+                        if (rows.Count == max)
+                        {
+                            return new ChangePage(rows, cursor, Complete: false);
+                        }
+                    }
+                }
+
+                if (scanned < ScanChunk)
+                {
+                    return new ChangePage(rows, cursor, Complete: true);
+                }
+            }
+
+            return new ChangePage(rows, cursor, Complete: false);
+        }
+
+        await foreach (var row in reader.GetChangesAsync(database, new ChangesQuery(since, max, IncludeBodies: request.IncludeDocs), ct))
+        {
+            rows.Add(row);
+        }
+
+        return new ChangePage(rows, rows.Count > 0 ? rows[^1].Document.Seq : since, rows.Count < max);
+    }
 }
+
+/// <param name="Rows">Changes in sequence order.</param>
+/// <param name="ScannedThrough">Every change up to this sequence was looked at (and is in <paramref name="Rows"/> if it qualified).</param>
+/// <param name="Complete">Storage held no further change when read: the feed has caught up.</param>
+internal sealed record ChangePage(List<DocumentWithBody> Rows, long ScannedThrough, bool Complete);

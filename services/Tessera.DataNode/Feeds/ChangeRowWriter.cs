@@ -11,9 +11,16 @@ internal static class ChangeRowWriter
 {
     public static void Write(Utf8JsonWriter w, DocumentWithBody row, ChangesRequest request)
     {
+        w.WriteStartObject();
+        WriteMembers(w, row, request);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The row's members, into an object the caller opened (a WebSocket message adds the database name).</summary>
+    public static void WriteMembers(Utf8JsonWriter w, DocumentWithBody row, ChangesRequest request)
+    {
         var record = row.Document;
         RevTree? tree = request.AllLeaves || request.Conflicts ? RevTree.Deserialize(record.RevTree) : null;
-        w.WriteStartObject();
         w.WriteString("seq", Sequences.Format(record.Seq));
         w.WriteString("id", record.Id);
         w.WriteStartArray("changes");
@@ -60,7 +67,5 @@ internal static class ChangeRowWriter
                 DocumentJsonWriter.Write(w, record.Id, record.WinningRev, false, row.Body, extras);
             }
         }
-
-        w.WriteEndObject();
     }
 }

@@ -5,7 +5,7 @@ using Tessera.Storage;
 
 namespace Tessera.DataNode.Feeds;
 
-/// <summary>Delivers one <c>_changes</c> request: a batch (normal, longpoll) or a stream of rows (continuous, eventsource).</summary>
+/// <summary>Delivers a batch <c>_changes</c> request (normal, longpoll); the live feeds run a <see cref="ChangeStream"/>.</summary>
 internal sealed class ChangesFeedWriter(ChangeReader reader, ChangeHub hub, DatabaseRecord database, ChangesRequest request)
 {
     public ChangesRequest Request => request;
@@ -17,24 +17,38 @@ internal sealed class ChangesFeedWriter(ChangeReader reader, ChangeHub hub, Data
         var since = request.Since;
         var lastSeq = request.Descending ? 0 : since;
         var count = 0;
+        ChangeWatch? watch = null;
         w.WriteStartObject();
         w.WriteStartArray("results");
-        while (true)
+        try
         {
-            var observed = hub.Current(database.Key);
-            await foreach (var row in reader.ReadAsync(database.Key, request, since, request.Limit, CancellationToken.None))
+            while (true)
             {
-                ChangeRowWriter.Write(w, row, request);
-                lastSeq = request.Descending ? row.Document.Seq : Math.Max(lastSeq, row.Document.Seq);
-                count++;
-                await flush();
-            }
+                var observed = hub.Current(database.Key);
+                await foreach (var row in reader.ReadAsync(database.Key, request, since, request.Limit, CancellationToken.None))
+                {
+                    ChangeRowWriter.Write(w, row, request);
+                    lastSeq = request.Descending ? row.Document.Seq : Math.Max(lastSeq, row.Document.Seq);
+                    count++;
+                    await flush();
+                }
 
-            if (count > 0 || request.Feed != ChangesFeed.LongPoll || request.Descending
-                || !await hub.WaitAsync(database.Key, Math.Max(since, observed), timeout.Token))
-            {
-                break;
+                if (count > 0 || request.Feed != ChangesFeed.LongPoll || request.Descending)
+                {
+                    break;
+                }
+
+                // Follow the database while waiting, so a commit on another node wakes this poll too.
+                watch ??= hub.Watch(database.Tenant, database.Name, database.Key);
+                if (!await hub.WaitAsync(database.Key, Math.Max(since, observed), timeout.Token))
+                {
+                    break;
+                }
             }
+        }
+        finally
+        {
+            watch?.Dispose();
         }
 
         w.WriteEndArray();
@@ -48,55 +62,5 @@ internal sealed class ChangesFeedWriter(ChangeReader reader, ChangeHub hub, Data
         // Note: an upper bound (sequences of documents changed again are counted twice), exact when 0.
         w.WriteNumber("pending", limited && !request.Descending ? Math.Max(0, database.UpdateSeq - lastSeq) : 0);
         w.WriteEndObject();
-    }
-
-    /// <summary>continuous and eventsource: one row per change as it happens, heartbeats while idle.</summary>
-    public async Task StreamAsync(IFeedSink sink, CancellationToken aborted)
-    {
-        var since = request.Since;
-        var sent = 0;
-        var idleUntil = DateTime.UtcNow + request.Timeout;
-        while (!aborted.IsCancellationRequested && sent < request.Limit)
-        {
-            var any = false;
-            var observed = hub.Current(database.Key);
-            await foreach (var row in reader.ReadAsync(database.Key, request, since, request.Limit - sent, aborted))
-            {
-                await sink.WriteRowAsync(w => ChangeRowWriter.Write(w, row, request), row.Document.Seq, aborted);
-                since = Math.Max(since, row.Document.Seq);
-                sent++;
-                any = true;
-            }
-
-            if (any)
-            {
-                idleUntil = DateTime.UtcNow + request.Timeout;
-                await sink.FlushAsync(aborted);
-                continue;
-            }
-
-            var wait = request.Heartbeat ?? (idleUntil - DateTime.UtcNow);
-            if (request.Heartbeat is null && wait <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            waitCts.CancelAfter(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1));
-            if (!await hub.WaitAsync(database.Key, Math.Max(since, observed), waitCts.Token) && !aborted.IsCancellationRequested)
-            {
-                if (request.Heartbeat is null)
-                {
-                    break;
-                }
-
-                await sink.HeartbeatAsync(aborted);
-            }
-        }
-
-        if (!aborted.IsCancellationRequested)
-        {
-            await sink.WriteLastSeqAsync(since, aborted);
-        }
     }
 }

@@ -8,6 +8,7 @@ public enum ChangesFeed
     LongPoll,
     Continuous,
     EventSource,
+    WebSocket,
 }
 
 /// <summary>A parsed <c>_changes</c> request: what to read and how to deliver it.</summary>

@@ -19,7 +19,8 @@ internal static class ChangesRequestParser
             "longpoll" => ChangesFeed.LongPoll,
             "continuous" => ChangesFeed.Continuous,
             "eventsource" => ChangesFeed.EventSource,
-            var other => Fail(q, $"Supported `feed` types: normal, continuous, longpoll, eventsource; not {other}"),
+            "websocket" => ChangesFeed.WebSocket,
+            var other => Fail(q, $"Supported `feed` types: normal, continuous, longpoll, eventsource, websocket; not {other}"),
         };
         var sinceText = q.String("since");
         var sinceNow = sinceText == "now";
@@ -75,7 +76,8 @@ internal static class ChangesRequestParser
 
         try
         {
-            return Selector.Parse(value);
+            // Note: the selector keeps elements of what it parsed, and a live feed outlives the request body's document.
+            return Selector.Parse(value.Clone());
         }
         catch (SelectorException exception)
         {

@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.Replication.Definitions;
 using Tessera.Replication.Engine;
 using Tessera.Replication.Jobs;
+using Tessera.Security;
 
 namespace Tessera.Replication.Endpoints;
 
@@ -20,7 +22,7 @@ public static class ReplicateEndpoints
 
     public static RouteGroupBuilder MapReplicateEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPost("/_replicate", ReplicateAsync);
+        tenant.MapPost("/_replicate", ReplicateAsync).RequireTenant(Rights.Admin);
         return tenant;
     }
 

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.Documents;
 using Tessera.Replication.Definitions;
 using Tessera.Replication.Jobs;
+using Tessera.Security;
 
 namespace Tessera.Replication.Endpoints;
 
@@ -21,9 +23,9 @@ public static class ReplicatorEndpoints
 
     public static RouteGroupBuilder MapReplicatorEndpoints(this RouteGroupBuilder tenant)
     {
-        tenant.MapPut("/_replicator/{**jobId:minlength(1)}", PutAsync);
-        tenant.MapGet("/_replicator/{**jobId:minlength(1)}", GetAsync);
-        tenant.MapDelete("/_replicator/{**jobId:minlength(1)}", DeleteAsync);
+        tenant.MapPut("/_replicator/{**jobId:minlength(1)}", PutAsync).RequireTenant(Rights.Admin);
+        tenant.MapGet("/_replicator/{**jobId:minlength(1)}", GetAsync).RequireTenant(Rights.Admin);
+        tenant.MapDelete("/_replicator/{**jobId:minlength(1)}", DeleteAsync).RequireTenant(Rights.Admin);
         return tenant;
     }
 

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Security;
 using Tessera.Replication.Jobs;
+using Tessera.Security;
 
 namespace Tessera.Replication.Endpoints;
 
@@ -18,10 +20,10 @@ public static class SchedulerEndpoints
     public static RouteGroupBuilder MapSchedulerEndpoints(this RouteGroupBuilder tenant)
     {
         tenant.MapGet("/_scheduler/jobs", (string tenant, ReplicationJobStore store, TransientJobRegistry transient, IGrainFactory grains, CancellationToken ct) =>
-            ListAsync(tenant, "jobs", store, transient, grains, ct));
+            ListAsync(tenant, "jobs", store, transient, grains, ct)).RequireTenant(Rights.Admin);
         tenant.MapGet("/_scheduler/docs", (string tenant, ReplicationJobStore store, TransientJobRegistry transient, IGrainFactory grains, CancellationToken ct) =>
-            ListAsync(tenant, "docs", store, transient, grains, ct));
-        tenant.MapGet("/_scheduler/docs/_replicator/{**jobId:minlength(1)}", GetAsync);
+            ListAsync(tenant, "docs", store, transient, grains, ct)).RequireTenant(Rights.Admin);
+        tenant.MapGet("/_scheduler/docs/_replicator/{**jobId:minlength(1)}", GetAsync).RequireTenant(Rights.Admin);
         return tenant;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Replication.Definitions;
+using Tessera.DataNode.Security;
 
 namespace Tessera.Replication.Engine;
 
@@ -16,6 +17,7 @@ namespace Tessera.Replication.Engine;
 public sealed partial class Replicator(
     IHttpClientFactory httpClients,
     LocalServerAddress localServer,
+    LocalCallerCredentials localCredentials,
     IOptions<ReplicationOptions> options,
     TimeProvider time,
     ILogger<Replicator> logger)
@@ -92,8 +94,12 @@ public sealed partial class Replicator(
 
     private CouchDatabaseClient Open(ReplicationEndpoint endpoint, string tenant)
     {
-        var url = endpoint.Url ?? localServer.Database(tenant, endpoint.LocalDatabase!);
-        return new CouchDatabaseClient(httpClients.CreateClient(HttpClientName), url, endpoint.Headers, endpoint.Display, TimeSpan.FromMilliseconds(options.Value.RequestTimeoutMs));
+        // Note: a bare database name is this tenant's database on this very node; the job acts as the tenant's
+        // administrator there (only tenant admins can start replications).
+        var (url, headers) = endpoint.Url is { } remote
+            ? (remote, endpoint.Headers)
+            : (localServer.Database(tenant, endpoint.LocalDatabase!), [.. endpoint.Headers, .. localCredentials.HeadersFor(tenant)]);
+        return new CouchDatabaseClient(httpClients.CreateClient(HttpClientName), url, headers, endpoint.Display, TimeSpan.FromMilliseconds(options.Value.RequestTimeoutMs));
     }
 
     private async Task ReplicateBatchAsync(CouchDatabaseClient source, CouchDatabaseClient target, IReadOnlyList<ChangeRow> rows, ReplicationStats stats, CancellationToken ct)

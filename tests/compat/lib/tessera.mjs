@@ -14,8 +14,22 @@ if (!serverUrl) {
   throw new Error('TESSERA_URL is not set; run the suite with tests/compat/run.sh');
 }
 
-/** Tenant served without credentials by the embedded server. */
+/** The tenant the server was started with (Tessera__Bootstrap__Tenant, set by run.sh). */
 export const tenant = process.env.TESSERA_TENANT ?? 'dev';
+
+/** The tenant's admin API key fixed at start (Tessera__Bootstrap__ApiKey/ApiSecret, set by run.sh). */
+export const apiKey = process.env.TESSERA_API_KEY ?? '';
+export const apiSecret = process.env.TESSERA_API_SECRET ?? '';
+
+/** `url` with the admin key as userinfo, the way PouchDB and CouchDB replication URLs carry credentials. */
+export function withCredentials(url) {
+  const u = new URL(url);
+  u.username = encodeURIComponent(apiKey);
+  u.password = encodeURIComponent(apiSecret);
+  return u.toString().replace(/\/$/, '');
+}
+
+const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** URL prefix for databases of the tenant: `${tenantUrl}/${db}`. */
 export const tenantUrl = `${serverUrl}/t/${tenant}`;
@@ -31,12 +45,12 @@ export function localDb(prefix = 'local') {
 }
 
 /**
- * Creates an empty remote database (PUT /t/dev/{name}) and returns its URL, name and a
- * PouchDB handle (http adapter) on it.
+ * Creates an empty remote database (PUT /t/dev/{name}) and returns its URL (with the API key as
+ * userinfo, so PouchDB authenticates with HTTP Basic), name and a PouchDB handle (http adapter) on it.
  */
 export async function remoteDb(prefix = 'remote') {
   const name = uniqueName(prefix);
-  const url = `${tenantUrl}/${encodeURIComponent(name)}`;
+  const url = withCredentials(`${tenantUrl}/${encodeURIComponent(name)}`);
   const res = await http('PUT', url);
   if (res.status !== 201 && res.status !== 202) {
     throw new Error(`PUT ${url} -> ${res.status} ${JSON.stringify(res.body)}`);
@@ -46,10 +60,23 @@ export async function remoteDb(prefix = 'remote') {
 
 /**
  * One HTTP request with an optional JSON body. Returns { status, headers, body } where body
- * is parsed JSON when the response says so, else a Buffer.
+ * is parsed JSON when the response says so, else a Buffer. Authenticates with the userinfo of
+ * `url` when it has one, else with the admin key, unless `headers.authorization` is given
+ * (pass `null` to send no credentials).
  */
 export async function http(method, url, body, headers = {}) {
-  const init = { method, headers: { accept: 'application/json', ...headers } };
+  const target = new URL(url);
+  let authorization = apiKey ? basic(apiKey, apiSecret) : undefined;
+  if (target.username) {
+    authorization = basic(decodeURIComponent(target.username), decodeURIComponent(target.password));
+    target.username = '';
+    target.password = '';
+    url = target.toString();
+  }
+  const init = { method, headers: { accept: 'application/json', authorization, ...headers } };
+  if (init.headers.authorization == null) {
+    delete init.headers.authorization;
+  }
   if (body !== undefined) {
     if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
       init.body = body;

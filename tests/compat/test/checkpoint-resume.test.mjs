@@ -6,7 +6,7 @@
 // database URLs, so both runs share one checkpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PouchDB, bulkDocs, dropRemote, getJson, localDb, makeDocs, remoteDb, tenant } from '../lib/tessera.mjs';
+import { PouchDB, bulkDocs, dropRemote, getJson, localDb, makeDocs, remoteDb, tenant, withCredentials } from '../lib/tessera.mjs';
 import { startRecordingProxy } from '../lib/proxy.mjs';
 
 const N = 2000;
@@ -26,7 +26,7 @@ async function setup(t, prefix) {
     await proxy.close();
     await Promise.all([local.destroy(), dropRemote(remote)]);
   });
-  const viaProxy = `${proxy.url}/t/${tenant}/${remote.name}`;
+  const viaProxy = withCredentials(`${proxy.url}/t/${tenant}/${remote.name}`);
   const run = (tag) => new PouchDB(viaProxy, { headers: { 'x-compat-run': tag } });
   return { local, remote, proxy, run };
 }

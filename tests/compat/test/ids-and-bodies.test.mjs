@@ -134,6 +134,6 @@ test('a doc with U+0000 in a string is refused on its own and never blocks the d
   assert.deepEqual(ids.filter((id) => id !== 'nul'), ['after', 'before'], `good docs on the remote (replication: ${pushed.status})`);
   assert.equal(pushed.status, 'complete');
   assert.equal(pushed.doc_write_failures, 1);
-  const missing = await fetch(`${remote.url}/nul`);
+  const missing = await http('GET', `${remote.url}/nul`);
   assert.equal(missing.status, 404);
 });

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Tessera.Gateway.Hosting;
+using Tessera.Gateway.Proxy;
+using Tessera.ServiceDefaults;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>The configuration section YARP reads its routes and clusters from.</summary>
+    public const string ReverseProxySection = "ReverseProxy";
+
+    /// <summary>
+    /// Registers the YARP reverse proxy with routes and clusters from the <c>ReverseProxy</c> configuration section
+    /// (reloaded when it changes), forwarding headers set by the proxy alone (<c>X-Forwarded-For</c>, <c>-Proto</c>,
+    /// <c>-Host</c>, <c>-Prefix</c>; the client's were stripped by the policies), and a readiness check that reports
+    /// clusters without a healthy destination. Cleartext endpoints accept HTTP/2 with prior knowledge next to HTTP/1.1,
+    /// so gRPC clients and REST clients share the port. Safe to call more than once.
+    /// </summary>
+    public static IHostApplicationBuilder AddTesseraGateway(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(ProxyDestinationsHealthCheck)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<ProxyDestinationsHealthCheck>();
+        builder.Services.Configure<KestrelServerOptions>(static kestrel => kestrel.ConfigureEndpointDefaults(Http2PriorKnowledge.Use));
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
+            // Note: "Set" replaces any value; the policies already removed the client's, so these are the proxy's alone.
+            .AddTransforms(static context => context.AddXForwarded(ForwardedTransformActions.Set));
+        builder.Services.AddHealthChecks()
+            .AddCheck<ProxyDestinationsHealthCheck>("destinations", tags: [HealthEndpoints.ReadyTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenIddict.Validation.AspNetCore;
+using Tessera.Security;
+
+namespace Tessera.DataNode.Security;
+
+/// <summary>
+/// How data nodes learn who calls: a bearer access token (a JWT from Tessera's identity, validated locally with its
+/// published keys: no call per request), or HTTP Basic with an API key. One policy scheme picks between them.
+/// </summary>
+public static class DataNodeAuthentication
+{
+    public const string Scheme = "Tessera";
+    public const string ApiKeyScheme = "TesseraApiKey";
+
+    /// <summary>
+    /// Registers the schemes. With the identity role in this process (embedded mode) tokens are validated against the
+    /// local OpenIddict server; otherwise against the issuer <c>Tessera:Identity:Issuer</c>, whose discovery document
+    /// is fetched from <c>Tessera:Identity:Address</c> when set (the identity service's address inside the cluster).
+    /// </summary>
+    public static void AddDataNodeAuthentication(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(DataNodeAuthenticationMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<DataNodeAuthenticationMarker>();
+        services.AddSingleton<LocalCallerCredentials>();
+        services.AddAuthentication()
+            .AddPolicyScheme(Scheme, "Tessera bearer token or API key", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);
+
+        var config = builder.Configuration;
+        var roles = config["Tessera:Roles"];
+        var identityHere = string.IsNullOrWhiteSpace(roles) || roles.Contains("identity", StringComparison.OrdinalIgnoreCase);
+        services.AddOpenIddict().AddValidation(options =>
+        {
+            options.AddAudiences(TesseraClaims.Audience);
+            options.UseAspNetCore();
+            options.AddEventHandler(WebSocketTokenExtraction.Descriptor);
+            if (identityHere)
+            {
+                options.UseLocalServer();
+                return;
+            }
+
+            var issuer = config["Tessera:Identity:Issuer"]
+                ?? throw new InvalidOperationException("Tessera:Identity:Issuer must be set on data nodes that do not run the identity role.");
+            options.SetIssuer(new Uri(issuer, UriKind.Absolute));
+            if (config["Tessera:Identity:Address"] is { Length: > 0 } address)
+            {
+                var discovery = new Uri(new Uri(address, UriKind.Absolute), ".well-known/openid-configuration");
+                options.Configure(o => o.ConfigurationEndpoint = discovery);
+            }
+
+            options.UseSystemNetHttp();
+        });
+    }
+
+    private static string? SelectScheme(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiKeyScheme;
+        }
+
+        return authorization.Length > 0 || WebSocketTokenExtraction.Offers(context.Request)
+            ? OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme
+            : ApiKeyScheme; // Note: no credentials at all; the API key handler answers "no result", i.e. anonymous.
+    }
+
+    private sealed class DataNodeAuthenticationMarker;
+}

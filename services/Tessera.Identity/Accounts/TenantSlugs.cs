@@ -1,0 +1,43 @@
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+
+namespace Tessera.Identity.Accounts;
+
+/// <summary>
+/// Which tenant slugs may be taken: CouchDB's rule for database names (the same rule as
+/// <c>Tessera.DataNode.Tenancy.Names</c>, copied so identity does not depend on the data node) minus names the platform
+/// uses for itself in host names and paths.
+/// </summary>
+public static partial class TenantSlugs
+{
+    public const string Pattern = "^[a-z][a-z0-9_$()+/-]*$";
+
+    public const int MaxLength = 238;
+
+    /// <summary>Names of platform hosts and paths; a tenant called <c>api</c> would shadow <c>api.{base-domain}</c>.</summary>
+    public static FrozenSet<string> Reserved { get; } = FrozenSet.Create(StringComparer.Ordinal,
+        "t", "api", "www", "admin", "administrator", "login", "logout", "signup", "signin", "console", "identity", "connect",
+        "oauth", "oauth2", "oidc", "auth", "account", "accounts", "app", "apps", "static", "assets", "cdn", "docs", "doc",
+        "help", "support", "status", "health", "healthz", "readyz", "livez", "metrics", "openapi", "swagger", "well-known",
+        "mail", "email", "smtp", "ftp", "root", "system", "internal", "billing", "dashboard", "tessera", "platform",
+        "gateway", "grpc", "ws", "wss", "dev-null", "null", "undefined", "localhost", "security", "keys", "tenants");
+
+    /// <summary>Null when <paramref name="slug"/> can be a tenant, else why not.</summary>
+    public static string? Problem(string? slug)
+    {
+        if (string.IsNullOrEmpty(slug))
+        {
+            return "A tenant name is required.";
+        }
+
+        if (slug.Length > MaxLength || !SlugRegex().IsMatch(slug))
+        {
+            return $"Tenant name '{slug}' is not valid: use lowercase letters (a-z), digits (0-9) and _ $ ( ) + - /, beginning with a letter, at most {MaxLength} characters.";
+        }
+
+        return Reserved.Contains(slug) ? $"Tenant name '{slug}' is reserved by the platform." : null;
+    }
+
+    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
+    private static partial Regex SlugRegex();
+}

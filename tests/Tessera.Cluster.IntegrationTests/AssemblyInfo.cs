@@ -1,0 +1,3 @@
+using Tessera.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]

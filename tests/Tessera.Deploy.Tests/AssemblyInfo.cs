@@ -1,0 +1,3 @@
+using Tessera.Deploy.Tests;
+
+[assembly: AssemblyFixture(typeof(Helm))]
