@@ -1,6 +1,6 @@
-// The workloads W1-W4 (W6, PouchDB replication, lives in w6.mjs). Each takes a context { baseUrl, dbPrefix, quick, measure, log } and
-// talks plain CouchDB HTTP to `${baseUrl}/${db}`, so the same code runs against Tessera
-// (http://host:port/t/dev) and pouchdb-server (http://host:port). Every workload uses fresh
+// The workloads W1-W4 (W5, live feeds, lives in w5.mjs; W6, PouchDB replication, in w6.mjs). Each takes a
+// context { baseUrl, dbPrefix, quick, measure, log } and talks plain CouchDB HTTP to `${baseUrl}/${db}`, so the
+// same code runs against Tessera (http://host:port/t/dev) and pouchdb-server (http://host:port). Every workload uses fresh
 // databases so earlier writes never skew later ones.
 import { openPool, call, runLoad } from './loadgen.mjs';
 
@@ -196,7 +196,11 @@ export const WORKLOADS = [
   { key: 'W1', run: async (ctx) => [await w1(ctx, 16), await w1(ctx, 64)] },
   { key: 'W2', run: async (ctx) => [await w2(ctx)] },
   { key: 'W3', run: async (ctx) => [await w3(ctx)] },
+  // W3A, the cost of authentication on W3 (anonymous vs bearer token vs API key); Tessera only.
+  { key: 'W3A', run: async (ctx) => (await import('./w3auth.mjs')).w3auth(ctx) },
   { key: 'W4', run: async (ctx) => [await w4(ctx)] },
+  // W5, live change feeds (WebSocket and continuous), needs ctx.serverPid for memory; loaded only when selected.
+  { key: 'W5', run: async (ctx) => (await import('./w5.mjs')).w5(ctx) },
   // Imported only when selected: loading pouchdb costs time and memory the others do not need.
   { key: 'W6', run: async (ctx) => (await import('./w6.mjs')).w6(ctx) },
 ];
