@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Microsoft.AspNetCore.Authentication;
 using Tessera.DataNode.Security;
 using Tessera.DataNode.Tenancy;
 using Tessera.Security;
@@ -38,14 +37,13 @@ internal sealed class GrpcDatabaseAccess(DatabaseResolver databases)
         RequireName(database, "database");
 
         var http = context.GetHttpContext();
-        var authentication = await http.AuthenticateAsync(DataNodeAuthentication.Scheme);
-        if (authentication.Failure is not null)
+        var authenticated = await CallerAuthentication.AuthenticateAsync(http);
+        if (authenticated is null)
         {
-            throw GrpcErrors.Unauthenticated("Name or password is incorrect, or the token is invalid or expired.");
+            throw GrpcErrors.Unauthenticated(CallerAuthentication.BadCredentials);
         }
 
-        var caller = authentication.Succeeded ? Caller.From(authentication.Principal) : Caller.Anonymous;
-        var via = !authentication.Succeeded ? "none" : authentication.Ticket.AuthenticationScheme == DataNodeAuthentication.ApiKeyScheme ? "basic" : "bearer";
+        var (caller, via) = authenticated.Value;
 
         // A database that does not exist is judged as a new, open one (as REST does): the caller learns it is missing
         // only if it could have used it.
@@ -53,9 +51,8 @@ internal sealed class GrpcDatabaseAccess(DatabaseResolver databases)
         var rights = AccessPolicy.RightsOn(caller, tenant, database, resolved?.Security ?? DatabaseSecurity.Open);
         if (rights < required)
         {
-            throw !caller.IsAuthenticated ? GrpcErrors.Unauthenticated("You are not authorized to access this db.")
-                : caller.Tenant == tenant ? GrpcErrors.PermissionDenied("You are not allowed to access this db.")
-                : GrpcErrors.PermissionDenied("These credentials belong to another tenant.");
+            var reason = CallerAuthentication.DenialReason(caller, tenant);
+            throw caller.IsAuthenticated ? GrpcErrors.PermissionDenied(reason) : GrpcErrors.Unauthenticated(reason);
         }
 
         return resolved is null

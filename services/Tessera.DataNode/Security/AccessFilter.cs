@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tessera.DataNode.Couch;
@@ -30,15 +29,15 @@ internal sealed class AccessFilter(DatabaseResolver databases, ILogger<AccessFil
             return Refuse(http, 404, "not_found", "Tenant does not exist.");
         }
 
-        var authentication = await http.AuthenticateAsync(DataNodeAuthentication.Scheme);
-        if (authentication.Failure is not null)
+        var authenticated = await CallerAuthentication.AuthenticateAsync(http);
+        if (authenticated is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"tessera\", error=\"invalid_token\"";
-            return Refuse(http, 401, "unauthorized", "Name or password is incorrect, or the token is invalid or expired.");
+            return Refuse(http, 401, "unauthorized", CallerAuthentication.BadCredentials);
         }
 
-        var caller = authentication.Succeeded ? Caller.From(authentication.Principal) : Caller.Anonymous;
-        var via = authentication.Succeeded ? (authentication.Ticket.AuthenticationScheme == DataNodeAuthentication.ApiKeyScheme ? "basic" : "bearer") : "none";
+        var (caller, via) = authenticated.Value;
+
         var rights = required.Target switch
         {
             AccessTarget.Public => Rights.None,
@@ -57,12 +56,10 @@ internal sealed class AccessFilter(DatabaseResolver databases, ILogger<AccessFil
         if (!caller.IsAuthenticated)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"tessera\"";
-            return Refuse(http, 401, "unauthorized", "You are not authorized to access this db.");
+            return Refuse(http, 401, "unauthorized", CallerAuthentication.DenialReason(caller, tenant));
         }
 
-        return caller.Tenant == tenant
-            ? Refuse(http, 403, "forbidden", "You are not allowed to access this db.")
-            : Refuse(http, 403, "forbidden", "These credentials belong to another tenant.");
+        return Refuse(http, 403, "forbidden", CallerAuthentication.DenialReason(caller, tenant));
     }
 
     // Note: the CouchDB API answers CouchDB errors, the platform API problem details; the decision is the same.

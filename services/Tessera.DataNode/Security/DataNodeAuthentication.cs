@@ -20,7 +20,8 @@ public static class DataNodeAuthentication
     /// <summary>
     /// Registers the schemes. With the identity role in this process (embedded mode) tokens are validated against the
     /// local OpenIddict server; otherwise against the issuer <c>Tessera:Identity:Issuer</c>, whose discovery document
-    /// is fetched from <c>Tessera:Identity:Address</c> when set (the identity service's address inside the cluster).
+    /// is fetched from <c>Tessera:Identity:Address</c> when set (the identity service's address inside the cluster),
+    /// and so is its key set (<see cref="InternalJwksAddress"/>).
     /// </summary>
     public static void AddDataNodeAuthentication(IHostApplicationBuilder builder)
     {
@@ -38,7 +39,8 @@ public static class DataNodeAuthentication
 
         var config = builder.Configuration;
         var roles = config["Tessera:Roles"];
-        var identityHere = string.IsNullOrWhiteSpace(roles) || roles.Contains("identity", StringComparison.OrdinalIgnoreCase);
+        var identityHere = string.IsNullOrWhiteSpace(roles)
+            || roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains("identity", StringComparer.OrdinalIgnoreCase);
         services.AddOpenIddict().AddValidation(options =>
         {
             options.AddAudiences(TesseraClaims.Audience);
@@ -50,13 +52,15 @@ public static class DataNodeAuthentication
                 return;
             }
 
-            var issuer = config["Tessera:Identity:Issuer"]
-                ?? throw new InvalidOperationException("Tessera:Identity:Issuer must be set on data nodes that do not run the identity role.");
-            options.SetIssuer(new Uri(issuer, UriKind.Absolute));
+            var issuer = new Uri(config["Tessera:Identity:Issuer"]
+                ?? throw new InvalidOperationException("Tessera:Identity:Issuer must be set on data nodes that do not run the identity role."), UriKind.Absolute);
+            options.SetIssuer(issuer);
             if (config["Tessera:Identity:Address"] is { Length: > 0 } address)
             {
-                var discovery = new Uri(new Uri(address, UriKind.Absolute), ".well-known/openid-configuration");
-                options.Configure(o => o.ConfigurationEndpoint = discovery);
+                // Discovery and keys from the identity's internal address; the document still names the public issuer.
+                var inside = new Uri(address, UriKind.Absolute);
+                options.Configure(o => o.ConfigurationEndpoint = InternalJwksAddress.DiscoveryAddress(inside));
+                options.AddEventHandler(InternalJwksAddress.Descriptor(issuer, inside));
             }
 
             options.UseSystemNetHttp();

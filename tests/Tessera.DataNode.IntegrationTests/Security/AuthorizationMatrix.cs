@@ -29,6 +29,9 @@ public enum MatrixNeed
 
     /// <summary>Admin over the whole tenant (replication jobs).</summary>
     TenantAdmin,
+
+    /// <summary>Managing the tenant through the platform API: the <c>platform</c> scope (or an owner/admin account).</summary>
+    Platform,
 }
 
 /// <summary>
@@ -134,6 +137,22 @@ public static class AuthorizationMatrix
         Row("PUT /api/v1/tenants/{tenant}/databases/{db}", MatrixNeed.Admin, HttpStatusCode.Created, s => Send(HttpMethod.Put, $"/api/v1/tenants/{s.Tenant}/databases/{s.Db}-api")),
         Row("PATCH /api/v1/tenants/{tenant}/databases/{db}", MatrixNeed.Admin, HttpStatusCode.OK, s => Send(HttpMethod.Patch, $"/api/v1/tenants/{s.Tenant}/databases/{s.Db}", """{"publicRead":false}""")),
         Row("DELETE /api/v1/tenants/{tenant}/databases/{db}", MatrixNeed.Admin, HttpStatusCode.NoContent, s => Send(HttpMethod.Delete, $"/api/v1/tenants/{s.Tenant}/databases/{s.Db}")),
+
+        // The identity's platform API. Rows naming an id that does not exist expect 404 from an allowed caller: the
+        // check of who calls comes first, and a refused caller never learns whether the id exists.
+        Row("GET /api/v1/tenants/{tenant}/", MatrixNeed.Platform, HttpStatusCode.OK, s => Get($"/api/v1/tenants/{s.Tenant}")),
+        Row("GET /api/v1/tenants/{tenant}/members", MatrixNeed.Platform, HttpStatusCode.OK, s => Get($"/api/v1/tenants/{s.Tenant}/members")),
+        Row("PATCH /api/v1/tenants/{tenant}/members/{accountId}", MatrixNeed.Platform, HttpStatusCode.NotFound, s => Send(HttpMethod.Patch, $"/api/v1/tenants/{s.Tenant}/members/acc-missing", """{"role":"reader"}""")),
+        Row("DELETE /api/v1/tenants/{tenant}/members/{accountId}", MatrixNeed.Platform, HttpStatusCode.NotFound, s => Send(HttpMethod.Delete, $"/api/v1/tenants/{s.Tenant}/members/acc-missing")),
+        Row("GET /api/v1/tenants/{tenant}/invitations", MatrixNeed.Platform, HttpStatusCode.OK, s => Get($"/api/v1/tenants/{s.Tenant}/invitations")),
+        Row("POST /api/v1/tenants/{tenant}/invitations", MatrixNeed.Platform, HttpStatusCode.Created, s => Send(HttpMethod.Post, $"/api/v1/tenants/{s.Tenant}/invitations", $$"""{"email":"{{s.Db}}@example.com","role":"member"}""")),
+        Row("DELETE /api/v1/tenants/{tenant}/invitations/{id}", MatrixNeed.Platform, HttpStatusCode.NotFound, s => Send(HttpMethod.Delete, $"/api/v1/tenants/{s.Tenant}/invitations/inv-missing")),
+        Row("GET /api/v1/tenants/{tenant}/keys", MatrixNeed.Platform, HttpStatusCode.OK, s => Get($"/api/v1/tenants/{s.Tenant}/keys")),
+        Row("POST /api/v1/tenants/{tenant}/keys", MatrixNeed.Platform, HttpStatusCode.Created, s => Send(HttpMethod.Post, $"/api/v1/tenants/{s.Tenant}/keys", """{"name":"k","scopes":["data:read"]}""")),
+        Row("DELETE /api/v1/tenants/{tenant}/keys/{id}", MatrixNeed.Platform, HttpStatusCode.NotFound, s => Send(HttpMethod.Delete, $"/api/v1/tenants/{s.Tenant}/keys/key_missing")),
+        Row("GET /api/v1/tenants/{tenant}/apps", MatrixNeed.Platform, HttpStatusCode.OK, s => Get($"/api/v1/tenants/{s.Tenant}/apps")),
+        Row("POST /api/v1/tenants/{tenant}/apps", MatrixNeed.Platform, HttpStatusCode.Created, s => Send(HttpMethod.Post, $"/api/v1/tenants/{s.Tenant}/apps", """{"name":"web","redirectUris":["https://app.example.com/cb"],"scopes":["data:read"]}""")),
+        Row("DELETE /api/v1/tenants/{tenant}/apps/{clientId}", MatrixNeed.Platform, HttpStatusCode.NotFound, s => Send(HttpMethod.Delete, $"/api/v1/tenants/{s.Tenant}/apps/app_missing")),
     ];
 
     private static MatrixRow Row(string endpoint, MatrixNeed need, HttpStatusCode allowed, Func<MatrixSetup, HttpRequestMessage> request) =>

@@ -14,7 +14,7 @@ using Tessera.Testing;
 namespace Tessera.DataNode.IntegrationTests.Security;
 
 /// <summary>
-/// Every data and platform-database endpoint, called by every kind of caller: nobody, a malformed token, an expired
+/// Every data endpoint and every tenant endpoint of the platform API, called by every kind of caller: nobody, a malformed token, an expired
 /// token, another tenant's admin, and this tenant's reader, writer and admin (real tokens from the server's identity).
 /// Each cell asserts the exact status; refused calls must change nothing and show none of the tenant's data.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixServ
             .OfType<RouteEndpoint>()
             .Select(e => (Pattern: "/" + e.RoutePattern.RawText!.TrimStart('/'), Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods))
             .Where(e => e.Pattern.StartsWith("/t/{tenant}", StringComparison.Ordinal)
-                || e.Pattern.StartsWith("/api/v1/tenants/{tenant}/databases", StringComparison.Ordinal))
+                || e.Pattern.StartsWith("/api/v1/tenants/{tenant}", StringComparison.Ordinal))
             .Select(e => $"{string.Join(',', e.Methods ?? ["*"])} {e.Pattern}")
             .ToHashSet();
         var listed = AuthorizationMatrix.Rows.Select(r => r.Endpoint).ToHashSet();
@@ -100,9 +100,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixServ
             _http = _host.CreateAnonymousClient();
             _http.BaseAddress = _host.BaseAddress;
 
-            async Task<AuthenticationHeaderValue> BearerAsync(string scope)
+            async Task<AuthenticationHeaderValue> BearerAsync(string scopes)
             {
-                var (id, secret) = await Credentials.CreateKeyAsync(_host, scope);
+                var (id, secret) = await Credentials.CreateKeyAsync(_host, scopes.Split(' '));
                 return new AuthenticationHeaderValue("Bearer", await Credentials.AccessTokenAsync(_host, id, secret));
             }
 
@@ -111,7 +111,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.MatrixServ
             _credentials[MatrixCaller.ExpiredToken] = new AuthenticationHeaderValue("Bearer", ExpiredToken(_host));
             _credentials[MatrixCaller.Reader] = await BearerAsync("data:read");
             _credentials[MatrixCaller.Writer] = await BearerAsync("data:write");
-            _credentials[MatrixCaller.Admin] = await BearerAsync("data:admin");
+            _credentials[MatrixCaller.Admin] = await BearerAsync("data:admin platform");
             var other = await Credentials.SignupAsync(_host, "matrix-other");
             _credentials[MatrixCaller.OtherTenant] = new AuthenticationHeaderValue("Bearer", await Credentials.AccessTokenAsync(_host, other.Id, other.Secret));
         }
