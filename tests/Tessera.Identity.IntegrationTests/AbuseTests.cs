@@ -2,7 +2,10 @@ using System.Net;
 
 namespace Tessera.Identity.IntegrationTests;
 
-/// <summary>Lockout after failed logins, and 429 with Retry-After from the token and signup limits.</summary>
+/// <summary>
+/// Lockout after failed logins, 429 with Retry-After from the token and signup limits; and, on the same configured
+/// server, a configured issuer and signing key.
+/// </summary>
 public sealed class AbuseTests(StrictIdentityServer server) : IClassFixture<StrictIdentityServer>
 {
     [Fact]
@@ -72,6 +75,18 @@ public sealed class AbuseTests(StrictIdentityServer server) : IClassFixture<Stri
         Assert.Equal(StrictIdentityServer.Issuer, discovery.String("issuer"));
         Assert.Equal(StrictIdentityServer.Issuer, IdentityClient.JwtPayload(token).GetProperty("iss").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tenants/{server.Host.Tenant}", bearer: token)).Status);
+    }
+
+    [Fact]
+    public async Task ConfiguredSigningKey_IsTheOneInJwks()
+    {
+        using var client = server.CreateClient();
+
+        var jwks = new Microsoft.IdentityModel.Tokens.JsonWebKeySet((await client.GetAsync("/.well-known/jwks")).Body);
+
+        var key = Assert.Single(jwks.Keys);
+        var modulus = StrictIdentityServer.SigningKey.ExportParameters(false).Modulus!;
+        Assert.Equal(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(modulus), key.N);
     }
 
     private async Task<TestTenant> NewTenantAsync()

@@ -38,11 +38,14 @@ public class IdentityServer : IAsyncLifetime
 
 /// <summary>
 /// Lockout after three failed logins and tight limits, so abuse tests need few requests; also a configured issuer, as
-/// clusters set it to the public gateway URL.
+/// clusters set it to the public gateway URL, and a configured signing key.
 /// </summary>
 public sealed class StrictIdentityServer : IdentityServer
 {
     public const string Issuer = "https://id.example.test/";
+
+    /// <summary>The signing key given in configuration (PEM), as production gives it from a secret store.</summary>
+    public static readonly System.Security.Cryptography.RSA SigningKey = System.Security.Cryptography.RSA.Create(2048);
 
     public const int MaxFailedLogins = 3;
     public const int TokenRequestsPerClient = 4;
@@ -54,6 +57,7 @@ public sealed class StrictIdentityServer : IdentityServer
         ["Tessera:Identity:TokenRequestsPerMinutePerClient"] = TokenRequestsPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Tessera:Identity:SignupsPerHourPerIp"] = SignupsPerIp.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Tessera:Identity:Issuer"] = Issuer,
+        ["Tessera:Identity:SigningKey"] = SigningKey.ExportPkcs8PrivateKeyPem(),
     };
 }
 

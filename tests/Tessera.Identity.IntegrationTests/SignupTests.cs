@@ -98,4 +98,22 @@ public sealed class SignupTests(IdentityServer server) : IClassFixture<IdentityS
         Assert.Equal(before.Accounts, after.Accounts);
         Assert.Equal(before.Tenants + 1, after.Tenants);
     }
+
+    [Fact]
+    public async Task Signup_GuessingExistingAccountsPassword_CountsTowardLockout()
+    {
+        using var client = server.CreateClient();
+        var victim = await client.NewTenantAsync("vic");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await client.SignupAsync(victim.Email, $"guess number {i}", IdentityClient.NewName("g"))).Status);
+        }
+
+        var withRightPassword = await client.SignupAsync(victim.Email, victim.Password, IdentityClient.NewName("g"));
+        using var browser = server.CreateClient(cookies: true);
+        var login = await browser.LoginAsync(victim.Email, victim.Password);
+
+        Assert.Equal(HttpStatusCode.Conflict, withRightPassword.Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, login.Status);
+    }
 }

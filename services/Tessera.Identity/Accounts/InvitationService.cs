@@ -99,21 +99,25 @@ public sealed class InvitationService(IdentityDbContext db, AccountService accou
     /// </summary>
     public async Task<AcceptedInvitation> AcceptAsync(string? token, string? password, Account? signedIn, CancellationToken cancellationToken)
     {
+        var pending = await FindAsync(token, cancellationToken)
+            ?? throw PlatformException.NotFound("The invitation does not exist, was used, or expired.");
+        var existing = await accounts.FindByEmailAsync(pending.Email, cancellationToken);
+        if (signedIn is not null && signedIn.Id != existing?.Id)
+        {
+            throw PlatformException.Forbidden($"The invitation is for {pending.Email}; sign in with that account.");
+        }
+
+        // Checked like a login (counted, lockout honoured), before the transaction that would roll the count back.
+        if (existing is not null && signedIn is null &&
+            (await accounts.LoginAsync(pending.Email, password, cancellationToken)).Status != LoginStatus.Succeeded)
+        {
+            throw PlatformException.Forbidden($"An account for {pending.Email} exists; give its password to accept.");
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var invitation = await FindAsync(token, cancellationToken)
             ?? throw PlatformException.NotFound("The invitation does not exist, was used, or expired.");
-        var account = await accounts.FindByEmailAsync(invitation.Email, cancellationToken);
-        if (signedIn is not null && signedIn.Id != account?.Id)
-        {
-            throw PlatformException.Forbidden($"The invitation is for {invitation.Email}; sign in with that account.");
-        }
-
-        if (account is not null && signedIn is null && !accounts.VerifyPassword(account, password))
-        {
-            throw PlatformException.Forbidden($"An account for {invitation.Email} exists; give its password to accept.");
-        }
-
-        account ??= accounts.Add(invitation.Email, password);
+        var account = await accounts.FindByEmailAsync(invitation.Email, cancellationToken) ?? accounts.Add(invitation.Email, password);
         if (await tenants.MembershipAsync(invitation.TenantSlug, account.Id, cancellationToken) is null)
         {
             tenants.AddMembership(invitation.TenantSlug, account.Id, invitation.Role);

@@ -31,6 +31,14 @@ public sealed class TenantService(IdentityDbContext db, AccountService accounts,
             throw PlatformException.Invalid(bad);
         }
 
+        // Note: an existing account's password is checked like a login (counted, lockout honoured) and before the
+        // transaction, so signup cannot be used to guess passwords past the lockout.
+        if (await accounts.FindByEmailAsync(normalized, cancellationToken) is not null &&
+            (await accounts.LoginAsync(normalized, password, cancellationToken)).Status != LoginStatus.Succeeded)
+        {
+            throw PlatformException.Conflict("An account with this email exists; sign up with its password (or sign in) to add a tenant to it.");
+        }
+
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -39,13 +47,7 @@ public sealed class TenantService(IdentityDbContext db, AccountService accounts,
                 throw PlatformException.Conflict($"Tenant name '{tenant}' is taken.");
             }
 
-            var account = await accounts.FindByEmailAsync(normalized, cancellationToken);
-            if (account is not null && !accounts.VerifyPassword(account, password))
-            {
-                throw PlatformException.Conflict("An account with this email exists; sign up with its password (or sign in) to add a tenant to it.");
-            }
-
-            account ??= accounts.Add(normalized, password);
+            var account = await accounts.FindByEmailAsync(normalized, cancellationToken) ?? accounts.Add(normalized, password);
             var now = time.GetUtcNow().UtcDateTime;
             db.Tenants.Add(new Tenant { Slug = tenant!, CreatedAt = now });
             db.Memberships.Add(new Membership { TenantSlug = tenant!, AccountId = account.Id, Role = TenantRoles.Owner, CreatedAt = now });
