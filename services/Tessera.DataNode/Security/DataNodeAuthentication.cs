@@ -33,6 +33,7 @@ public static class DataNodeAuthentication
 
         services.AddSingleton<DataNodeAuthenticationMarker>();
         services.AddSingleton<LocalCallerCredentials>();
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddAuthentication()
             .AddPolicyScheme(Scheme, "Tessera bearer token or API key", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, null);

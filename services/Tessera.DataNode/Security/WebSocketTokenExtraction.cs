@@ -38,7 +38,7 @@ internal sealed class WebSocketTokenExtraction : IOpenIddictValidationHandler<Pr
 
     public static bool Offers(Microsoft.AspNetCore.Http.HttpRequest request) => TryRead(request.Headers.SecWebSocketProtocol, out _);
 
-    private static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token)
+    public static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token)
     {
         foreach (var value in header)
         {
