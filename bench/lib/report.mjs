@@ -27,8 +27,13 @@ export const GOALS = {
   W4: { ratio: 5 },
   W6push: { ratio: 2 },
   W6pull: { ratio: 2 },
+  // W5 (live feeds): latency, so the ratio is pouchdb p50 / Tessera p50; plus KB of server RSS per idle subscription.
+  W5ws: { p50Ratio: 3, p99: 50, memKb: 20 },
 };
-const ORDER = ['W1c16', 'W1c64', 'W2', 'W3', 'W4', 'W6push', 'W6pull'];
+const ORDER = ['W1c16', 'W1c64', 'W2', 'W3', 'W4', 'W5ws', 'W5cont', 'W6push', 'W6pull'];
+// The baseline has no WebSocket feed: Tessera's WebSocket subscribers are compared with its continuous feed.
+const BASELINE_OF = { W5ws: 'W5cont' };
+const LATENCY_RATIO = new Set(['W5ws', 'W5cont']);
 // Whole-run workloads: the table shows their duration beside the rate (no per-request latency).
 const SHOW_SECONDS = new Set(['W6push', 'W6pull']);
 
@@ -66,7 +71,9 @@ const byId = (doc, id) => doc?.results?.find((r) => r.id === id && !r.failed) ||
 const SKEW = 0.25;
 const skewed = (r) => r && r.otherCores != null && r.otherCores > SKEW;
 const fmtRate = (r) => (r
-  ? `${r.rate.toLocaleString('en-US')} ${r.unit}${SHOW_SECONDS.has(r.id) ? ` (${r.elapsedSec} s)` : ''}${skewed(r) ? '*' : ''}`
+  ? (LATENCY_RATIO.has(r.id)
+    ? `${r.memPerSubKb} KB/idle sub (marginal ${r.memPerSubMarginalKb}), ${r.deliveries}/${r.expected} rows${skewed(r) ? '*' : ''}`
+    : `${r.rate.toLocaleString('en-US')} ${r.unit}${SHOW_SECONDS.has(r.id) ? ` (${r.elapsedSec} s)` : ''}${skewed(r) ? '*' : ''}`)
   : 'not measured');
 const fmtLat = (r) => (r ? (r.p50 == null ? '-' : `${r.p50} / ${r.p99}`) : 'n/m');
 const fmtErr = (r) => (r ? String(r.errors) : 'n/m');
@@ -74,6 +81,13 @@ const fmtErr = (r) => (r ? String(r.errors) : 'n/m');
 function verdict(id, c, b) {
   const g = GOALS[id];
   if (!g) return '-';
+  if (g.p50Ratio) {
+    const want = `p50 >=${g.p50Ratio}x lower, p99<${g.p99}ms, <${g.memKb} KB/sub`;
+    if (!c || !b) return `${want}: not measured`;
+    if (c.errors > 0 || c.failedRounds > 0) return `${want}: FAIL (errors)`;
+    const ok = b.p50 / Math.max(c.p50, 0.01) >= g.p50Ratio && c.p99 < g.p99 && c.memPerSubKb != null && c.memPerSubKb < g.memKb;
+    return `${want}: ${ok ? 'PASS' : 'FAIL'}`;
+  }
   const want = `>=${g.ratio}x${g.p99 ? `, p99<${g.p99}ms` : ''}`;
   if (!c || !b) return `${want}: not measured`;
   if (c.errors > 0 || c.failedRounds > 0) return `${want}: FAIL (errors)`;
@@ -85,9 +99,11 @@ const comparisons = [];
 const rows = [['Workload', 'Target', 'Tessera', 'pouchdb-server', 'Ratio', 'Tessera p50/p99 ms', 'pouchdb p50/p99 ms', 'Errors T/P', 'Goal']];
 for (const cand of cands) {
   for (const id of ORDER) {
-    const c = byId(cand, id), b = byId(base, id);
+    const c = byId(cand, id), b = byId(base, BASELINE_OF[id] ?? id);
     if (!c && !b) continue;
-    const ratio = c && b && b.rate > 0 ? Math.round((c.rate / b.rate) * 100) / 100 : null;
+    const ratio = !c || !b ? null
+      : LATENCY_RATIO.has(id) ? (c.p50 > 0 ? Math.round((b.p50 / c.p50) * 100) / 100 : null)
+        : b.rate > 0 ? Math.round((c.rate / b.rate) * 100) / 100 : null;
     const title = (c || b).title;
     comparisons.push({ id, target: cand.target, candidate: c, baseline: b, ratio, goal: verdict(id, c, b) });
     rows.push([`${id} ${title}`, cand.target, fmtRate(c), fmtRate(b), ratio == null ? 'n/m' : `${ratio}x`,
@@ -124,6 +140,9 @@ if (a.command) console.log(`command: ${a.command}`);
 console.log(`cores busy with other work before each target (should be ~0): ${[base, ...cands].filter(Boolean).map((d) => `${d.target} ${d.busyCoresAtStart ?? '?'}`).join(', ')}`);
 console.log(table);
 console.log('Rates are successful units per second; any non-2xx or malformed answer is counted under Errors, never as throughput.');
+if (comparisons.some((x) => LATENCY_RATIO.has(x.id))) {
+  console.log('W5: latency from a write\'s acknowledgement to each subscriber\'s receipt; Ratio = pouchdb-server p50 / Tessera p50 (pouchdb: feed=continuous); KB/idle sub = server RSS growth / idle subscriptions.');
+}
 if ([base, ...cands].some((d) => d?.results?.some(skewed))) {
   console.log(`* other processes used more than ${SKEW} cores during this measurement (otherCores in the JSON): figure likely skewed (kernel I/O threads also count here), rerun on a quiet machine.`);
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Tessera.DataNode;
@@ -25,7 +24,6 @@ public static class DataNodeServiceCollectionExtensions
         services.AddTesseraChangeNotifications();
         services.AddOptions<FeedOptions>().BindConfiguration("Tessera:Feeds").ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
-        Microsoft.AspNetCore.Builder.ResponseCompressionServicesExtensions.AddResponseCompression(services, o => o.MimeTypes = ["application/json", "text/event-stream"]);
         services.TryAddSingleton<FeedMetrics>();
         services.TryAddSingleton<IFeedAuthorizer, AccessPolicyFeedAuthorizer>();
         services.TryAddSingleton<FeedServices>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Tessera.Storage;
 
@@ -12,6 +13,9 @@ internal sealed class ChangeReader(IDocumentReader reader)
     // A selector scans rows to find matches: in chunks, and at most this many per page so one read never runs long.
     private const int ScanChunk = 500;
     private const int MaxScanChunks = 4;
+
+    // Unfiltered pages being read now, so subscribers of one database woken by the same commit share one query.
+    private readonly ConcurrentDictionary<SharedPageKey, Task<ChangePage>> sharedReads = new();
 
     public async IAsyncEnumerable<DocumentWithBody> ReadAsync(long database, ChangesRequest request, long since, int limit, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -71,7 +75,53 @@ internal sealed class ChangeReader(IDocumentReader reader)
     /// At most <paramref name="max"/> rows after <paramref name="since"/>; <see cref="ChangePage.Complete"/> when storage
     /// had no more, and <see cref="ChangePage.ScannedThrough"/> says how far rows were looked at (a filter may skip many).
     /// </summary>
-    public async Task<ChangePage> ReadPageAsync(long database, ChangesRequest request, long since, int max, CancellationToken ct)
+    /// <param name="observed">The change hub's sequence read just before this read (see <see cref="ChangeStream"/>).</param>
+    public Task<ChangePage> ReadPageAsync(long database, ChangesRequest request, long since, int max, long observed, CancellationToken ct)
+    {
+        if (request.DocIds is not null || request.Selector is not null)
+        {
+            return ReadPageAsync(database, request, since, max, ct);
+        }
+
+        // Note: a read is shared only among callers that observed the same hub sequence before it started, so it saw
+        // every commit each of them may skip to (ChangeStream advances its cursor to that sequence). The shared read
+        // itself is not cancelled by any one caller; each caller stops waiting for it when cancelled.
+        var key = new SharedPageKey(database, since, max, request.IncludeDocs, observed);
+        while (true)
+        {
+            if (sharedReads.TryGetValue(key, out var running))
+            {
+                return running.WaitAsync(ct);
+            }
+
+            var read = new TaskCompletionSource<ChangePage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!sharedReads.TryAdd(key, read.Task))
+            {
+                continue;
+            }
+
+            _ = ShareAsync(key, read, database, request, since, max);
+            return read.Task.WaitAsync(ct);
+        }
+    }
+
+    private async Task ShareAsync(SharedPageKey key, TaskCompletionSource<ChangePage> read, long database, ChangesRequest request, long since, int max)
+    {
+        try
+        {
+            read.TrySetResult(await ReadPageAsync(database, request, since, max, CancellationToken.None));
+        }
+        catch (Exception exception)
+        {
+            read.TrySetException(exception);
+        }
+        finally
+        {
+            sharedReads.TryRemove(KeyValuePair.Create(key, read.Task));
+        }
+    }
+
+    private async Task<ChangePage> ReadPageAsync(long database, ChangesRequest request, long since, int max, CancellationToken ct)
     {
         var rows = new List<DocumentWithBody>();
         if (request.DocIds is { } ids)
@@ -124,7 +174,9 @@ internal sealed class ChangeReader(IDocumentReader reader)
     }
 }
 
-/// <param name="Rows">Changes in sequence order.</param>
+internal readonly record struct SharedPageKey(long Database, long Since, int Max, bool IncludeDocs, long Observed);
+
+/// <param name="Rows">Changes in sequence order; shared by the callers of one read, so never modified.</param>
 /// <param name="ScannedThrough">Every change up to this sequence was looked at (and is in <paramref name="Rows"/> if it qualified).</param>
 /// <param name="Complete">Storage held no further change when read: the feed has caught up.</param>
 internal sealed record ChangePage(List<DocumentWithBody> Rows, long ScannedThrough, bool Complete);

@@ -43,7 +43,7 @@ internal sealed class ChangeStream(ChangeReader reader, ChangeHub hub, DatabaseR
                 return ChangeStreamEnd.DatabaseDeleted;
             }
 
-            var (delivered, complete) = await DeliverPageAsync(sink, Math.Min(pageSize, request.Limit - sent), cancellationToken);
+            var (delivered, complete) = await DeliverPageAsync(sink, Math.Min(pageSize, request.Limit - sent), observed, cancellationToken);
             sent += delivered;
             if (!complete)
             {
@@ -60,7 +60,16 @@ internal sealed class ChangeStream(ChangeReader reader, ChangeHub hub, DatabaseR
             }
 
             await sink.CaughtUpAsync(Cursor, cancellationToken);
-            if (!await WaitAsync(sink, idleTimeout ? idleUntil - DateTime.UtcNow : null, cancellationToken))
+            if (request.Heartbeat is null && !idleTimeout)
+            {
+                // A WebSocket subscription: wait until the database moves or the subscription ends, without a timer (and
+                // without another state machine: every idle subscription waits here).
+                if (!await hub.WaitAsync(database.Key, Cursor, cancellationToken))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            else if (!await WaitAsync(sink, idleTimeout ? idleUntil - DateTime.UtcNow : null, cancellationToken))
             {
                 break;
             }
@@ -71,9 +80,9 @@ internal sealed class ChangeStream(ChangeReader reader, ChangeHub hub, DatabaseR
     }
 
     // Note: a method of its own, so the page's rows are not kept alive by the loop's state while it waits for changes.
-    private async Task<(int Delivered, bool Complete)> DeliverPageAsync(IFeedSink sink, int max, CancellationToken cancellationToken)
+    private async Task<(int Delivered, bool Complete)> DeliverPageAsync(IFeedSink sink, int max, long observed, CancellationToken cancellationToken)
     {
-        var page = await reader.ReadPageAsync(database.Key, request, Cursor, max, cancellationToken);
+        var page = await reader.ReadPageAsync(database.Key, request, Cursor, max, observed, cancellationToken);
         foreach (var row in page.Rows)
         {
             await sink.WriteRowAsync(row, cancellationToken);
@@ -87,20 +96,14 @@ internal sealed class ChangeStream(ChangeReader reader, ChangeHub hub, DatabaseR
     /// <summary>Waits for the database to move past the cursor; sends heartbeats meanwhile. False when the idle timeout passed.</summary>
     private async Task<bool> WaitAsync(IFeedSink sink, TimeSpan? idleLeft, CancellationToken cancellationToken)
     {
-        var wait = request.Heartbeat ?? idleLeft;
-        if (wait is null)
-        {
-            // A WebSocket subscription: wait until the database moves or the subscription ends, without a timer.
-            return await hub.WaitAsync(database.Key, Cursor, cancellationToken) || Cancelled(cancellationToken);
-        }
-
+        var wait = (request.Heartbeat ?? idleLeft)!.Value;
         if (request.Heartbeat is null && wait <= TimeSpan.Zero)
         {
             return false;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(wait.Value > TimeSpan.Zero ? wait.Value : TimeSpan.FromMilliseconds(1));
+        timeout.CancelAfter(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1));
         if (await hub.WaitAsync(database.Key, Cursor, timeout.Token))
         {
             return true;
@@ -113,12 +116,6 @@ internal sealed class ChangeStream(ChangeReader reader, ChangeHub hub, DatabaseR
         }
 
         await sink.HeartbeatAsync(cancellationToken);
-        return true;
-    }
-
-    private static bool Cancelled(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
         return true;
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Tessera.DataNode.Feeds;
 
 /// <summary>
@@ -79,36 +81,43 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
         }
     }
 
-    /// <summary>The next message for the socket, or null once the buffer is closed (then the sender closes the socket).</summary>
-    public async ValueTask<OutgoingMessage?> DequeueAsync()
+    /// <summary>Takes the next message for the socket; false when none is queued (see <see cref="WaitForDataAsync"/>).</summary>
+    public bool TryDequeue([NotNullWhen(true)] out OutgoingMessage? message)
     {
-        while (true)
+        lock (gate)
         {
-            Task wait;
-            lock (gate)
+            message = head;
+            if (message is null)
             {
-                if (head is { } message)
-                {
-                    head = message.Next;
-                    message.Next = null;
-                    if (head is null)
-                    {
-                        tail = null;
-                    }
-
-                    return message;
-                }
-
-                if (State != SendBufferState.Open)
-                {
-                    return null;
-                }
-
-                dataWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                wait = dataWaiter.Task;
+                return false;
             }
 
-            await wait;
+            head = message.Next;
+            message.Next = null;
+            if (head is null)
+            {
+                tail = null;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Completes when a message is queued or the buffer stops accepting messages. Note: a plain task, no async state
+    /// machine, since every idle connection's sender waits here.
+    /// </summary>
+    public Task WaitForDataAsync()
+    {
+        lock (gate)
+        {
+            if (head is not null || State != SendBufferState.Open)
+            {
+                return Task.CompletedTask;
+            }
+
+            dataWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return dataWaiter.Task;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 
 namespace Tessera.DataNode.Feeds;
@@ -13,7 +12,7 @@ internal sealed class WebSocketFeed(ChangeStream first, TimeSpan heartbeat, Feed
     /// <summary>The protocol a client may ask for with <c>Sec-WebSocket-Protocol</c>; the only one ever answered.</summary>
     public const string SubProtocol = "tessera.v1";
 
-    public async Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext)
     {
         // Note: browsers cannot set headers on a WebSocket, so they offer a token as a second subprotocol
         // (tessera.bearer.<jwt>) for the authentication layer; the server must never echo that one back.
@@ -24,8 +23,8 @@ internal sealed class WebSocketFeed(ChangeStream first, TimeSpan heartbeat, Feed
             KeepAliveInterval = services.Options.KeepAliveMs > 0 ? TimeSpan.FromMilliseconds(services.Options.KeepAliveMs) : Timeout.InfiniteTimeSpan,
             DangerousEnableCompression = false,
         };
-        using var socket = await httpContext.WebSockets.AcceptWebSocketAsync(accept);
-        using var connection = new WebSocketFeedConnection(socket, httpContext, first.Database.Tenant, services, heartbeat);
-        await connection.RunAsync(first);
+
+        // The connection accepts, runs and disposes itself (one state machine less per idle connection).
+        return new WebSocketFeedConnection(httpContext, first.Database.Tenant, services, heartbeat).RunAsync(accept, first);
     }
 }

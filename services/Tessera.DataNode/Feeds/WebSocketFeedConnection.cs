@@ -15,7 +15,6 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
 {
     private const string OverflowReason = "Consumer fell behind; resume each database from its overflow last_seq.";
 
-    private readonly WebSocket socket;
     private readonly HttpContext context;
     private readonly string tenant;
     private readonly FeedServices services;
@@ -27,13 +26,13 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
 
     // Cancels every socket operation: that aborts the socket. Armed with CloseTimeoutMs once the connection closes.
     private readonly CancellationTokenSource abort = new();
-    private List<WebSocketSubscription> overflowed = [];
+    private List<WebSocketSubscription>? overflowed;
     private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
     private string closeReason = "";
+    private WebSocket socket = null!;
 
-    public WebSocketFeedConnection(WebSocket socket, HttpContext context, string tenant, FeedServices services, TimeSpan heartbeat)
+    public WebSocketFeedConnection(HttpContext context, string tenant, FeedServices services, TimeSpan heartbeat)
     {
-        this.socket = socket;
         this.context = context;
         this.tenant = tenant;
         this.services = services;
@@ -42,8 +41,19 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
         buffer = new SendBuffer(options, services.Metrics);
     }
 
-    public async Task RunAsync(ChangeStream first)
+    /// <summary>Accepts the socket, serves it until it closes, then disposes it and this connection.</summary>
+    public async Task RunAsync(WebSocketAcceptContext accept, ChangeStream first)
     {
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync(accept);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
         services.Metrics.ConnectionOpened();
         var sender = SendLoopAsync();
         try
@@ -65,10 +75,15 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
             await StopSubscriptionsAsync();
             await sender;
             services.Metrics.ConnectionClosed();
+            Dispose();
         }
     }
 
-    public void Dispose() => abort.Dispose();
+    public void Dispose()
+    {
+        socket?.Dispose();
+        abort.Dispose();
+    }
 
     /// <summary>Queues a control message; one that does not fit even twice the byte bound overflows the connection.</summary>
     internal void Enqueue(OutgoingMessage message)
@@ -153,8 +168,19 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
     {
         try
         {
-            while (await buffer.DequeueAsync() is { } message)
+            while (true)
             {
+                if (!buffer.TryDequeue(out var message))
+                {
+                    if (buffer.State != SendBufferState.Open)
+                    {
+                        break;
+                    }
+
+                    await buffer.WaitForDataAsync();
+                    continue;
+                }
+
                 try
                 {
                     await socket.SendAsync(message.Bytes, WebSocketMessageType.Text, endOfMessage: true, abort.Token);
@@ -170,7 +196,7 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
             if (buffer.State == SendBufferState.Overflowed)
             {
                 // Each database's resume point is the last sequence the socket took: what was queued after it is gone.
-                foreach (var subscription in overflowed)
+                foreach (var subscription in overflowed ?? [])
                 {
                     var notice = WebSocketMessages.Overflow(subscription.Db, subscription.Acknowledged);
                     try

@@ -12,7 +12,6 @@ internal sealed class WebSocketsStartupFilter : IStartupFilter
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.UseWebSockets();
-        app.UseResponseCompression();
         next(app);
     };
 }

@@ -29,6 +29,46 @@ public sealed class WebSocketFeedTests(SqliteServer server) : CouchTestBase(serv
     }
 
     [Fact]
+    public async Task WebSocket_ManySubscribersOfOneDatabase_EachGetEveryRowOnce()
+    {
+        // Subscribers woken by the same commit share one storage read; each must still get every row, once, in order.
+        var db = await Couch.CreateDatabaseAsync();
+        var feeds = new List<FeedSocket>();
+        for (var i = 0; i < 5; i++)
+        {
+            feeds.Add(await ConnectAsync(db));
+            await feeds[^1].ExpectLiveAsync(db);
+        }
+
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await Couch.PutDocumentAsync(db, $"d{i}", "{}");
+            }
+
+            foreach (var feed in feeds)
+            {
+                var ids = new List<string>();
+                while (ids.Count < 3)
+                {
+                    var row = await feed.ReceiveUntilAsync(FeedSocket.IsRow);
+                    ids.Add(row.GetProperty("id").GetString()!);
+                }
+
+                Assert.Equal(["d0", "d1", "d2"], ids);
+            }
+        }
+        finally
+        {
+            foreach (var feed in feeds)
+            {
+                await feed.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task WebSocket_OfferingTesseraV1_IsAnsweredWithTesseraV1Only()
     {
         var db = await Couch.CreateDatabaseAsync();
