@@ -38,14 +38,13 @@ public sealed class IdentityRateLimiter : IAsyncDisposable
         }));
     }
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    // Note: not async for requests it does not limit, so a long-lived request (a WebSocket feed) holds no state here.
+    public Task InvokeAsync(HttpContext context, RequestDelegate next) =>
+        HttpMethods.IsPost(context.Request.Method) ? LimitAsync(context, next) : next(context);
+
+    private async Task LimitAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            await next(context);
-            return;
-        }
 
         var path = request.Path.Value ?? "";
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
