@@ -1,17 +1,40 @@
+using Tessera.Server.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+// Tessera:Roles: data, identity, or both (embedded mode, the default). See Hosting/ServerRoles.cs.
+var roles = ServerRoles.From(builder.Configuration);
 
 builder.AddServiceDefaults();
-builder.AddTesseraStorageFromConfiguration();
-builder.AddTesseraSilo();
-builder.AddTesseraDataNode();
-builder.AddTesseraReplication();
-builder.AddTesseraIdentity();
+if (roles.Data)
+{
+    builder.AddTesseraStorageFromConfiguration();
+    builder.AddTesseraSilo();
+    builder.AddTesseraDataNode();
+    builder.AddTesseraReplication();
+}
+
+if (roles.Identity)
+{
+    builder.AddTesseraIdentity();
+}
+else
+{
+    // A data node without identity still accepts API keys (HTTP Basic), checked against the shared identity tables.
+    builder.AddTesseraApiKeyVerification();
+}
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapTesseraDataNode().MapTesseraReplication();
-app.MapTesseraIdentity();
+if (roles.Data)
+{
+    app.MapTesseraDataNode().MapTesseraReplication();
+}
+
+if (roles.Identity)
+{
+    app.MapTesseraIdentity();
+}
 
 app.Run();
 

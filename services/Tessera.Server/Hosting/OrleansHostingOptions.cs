@@ -18,6 +18,16 @@ public sealed class OrleansHostingOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Tessera:Orleans";
 
+    /// <summary>
+    /// Orleans' <c>ClusterMembershipOptions</c> by their own names (<c>ProbeTimeout</c>, <c>NumMissedProbesLimit</c>,
+    /// <c>DeathVoteExpirationTimeout</c>, ...): how fast the cluster declares a silo that stopped answering dead, so its
+    /// grains move. Shorter detects a crash sooner but risks evicting a silo that is only slow (a long GC pause, CPU starved).
+    /// </summary>
+    public const string MembershipSectionName = "Tessera:Orleans:Membership";
+
+    /// <summary>Tessera's default <c>ClusterMembershipOptions.ProbeTimeout</c> (Orleans' own is 5 s).</summary>
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The default silo-to-silo port in <see cref="OrleansClustering.AdoNet"/> mode.</summary>
     public const int DefaultSiloPort = 11111;
 
