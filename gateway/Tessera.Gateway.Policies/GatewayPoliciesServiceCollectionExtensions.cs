@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation;
+using Polly;
+using Polly.Retry;
 using Tessera.Gateway.Policies;
 using Tessera.Gateway.Policies.Limits;
 using Tessera.Gateway.Policies.Tenancy;
@@ -40,6 +42,8 @@ public static class GatewayPoliciesServiceCollectionExtensions
         services.TryAddSingleton<TenantResolver>();
         services.TryAddSingleton<LongLivedRequests>();
         services.TryAddSingleton<TenantRateLimits>();
+        // The token check asks which schemes exist; with no issuer configured there may be none.
+        services.AddAuthentication();
 
         services.AddRateLimiter(static _ => { });
         services.AddOptions<RateLimiterOptions>().Configure<TenantRateLimits>(static (options, limits) =>
@@ -60,13 +64,23 @@ public static class GatewayPoliciesServiceCollectionExtensions
 
     private static void AddTokenValidation(IServiceCollection services)
     {
-        services.AddAuthentication();
         services.AddOpenIddict().AddValidation(validation =>
         {
             validation.AddAudiences(TesseraClaims.Audience);
             validation.AddEventHandler(InternalIdentityAddressHandler.Descriptor);
             validation.AddEventHandler(WebSocketBearerSubprotocol.Descriptor);
-            validation.UseSystemNetHttp();
+            // Note: one quick retry, bounded in time: while identity is down every bearer request waits on this fetch
+            // (OpenIddict's default pipeline retries for about 15 s), and the data node checks the token anyway.
+            validation.UseSystemNetHttp().SetHttpResiliencePipeline(static pipeline => pipeline
+                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = 1,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = static args => ValueTask.FromResult(
+                        args.Outcome.Exception is not null
+                        || (int?)args.Outcome.Result?.StatusCode is >= 500 or 408 or 429),
+                })
+                .AddTimeout(TimeSpan.FromSeconds(3)));
             // Note: reading a form body to look for a token would consume the stream the proxy forwards.
             validation.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm();
         });

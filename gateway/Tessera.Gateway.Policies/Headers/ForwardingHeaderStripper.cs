@@ -44,6 +44,13 @@ internal sealed class ForwardingHeaderStripper(RequestDelegate next, IOptionsMon
 
     private static bool IsStripped(string name, IList<string> extra)
     {
+        // Note: every built-in name starts with one of these letters; most headers of a request (Host, Accept,
+        // Content-Type, Authorization, ...) are passed over at the first character.
+        if (extra.Count == 0 && name.Length > 0 && (name[0] | 0x20) is not ('x' or 'f' or 'c' or 't'))
+        {
+            return false;
+        }
+
         foreach (var prefix in Prefixes)
         {
             if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))

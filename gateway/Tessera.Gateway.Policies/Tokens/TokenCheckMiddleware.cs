@@ -24,6 +24,7 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
     private const string Scheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
 
     // Note: OpenIddict's keys for the failure details it puts in AuthenticationProperties.
+    private const string ErrorProperty = ".error";
     private const string ErrorDescriptionProperty = ".error_description";
 
     private Task<bool>? _enabled;
@@ -45,9 +46,6 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
         }
         catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
-            // Note: identity's discovery document or keys could not be fetched, so the token cannot be judged here.
-            // The request goes on: the data node validates it again and refuses it if it is bad; answering 5xx here would
-            // take every token-bearing client down with identity.
             LogValidationUnavailable(logger, exception);
             await next(context);
             return;
@@ -55,6 +53,18 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
 
         if (!result.Succeeded)
         {
+            string? error = null;
+            result.Properties?.Items.TryGetValue(ErrorProperty, out error);
+            if (error is not (null or "invalid_token" or "invalid_request"))
+            {
+                // Note: identity's discovery document or keys could not be fetched (server_error), so the token cannot
+                // be judged here. The request goes on: the data node validates it again and refuses it if it is bad;
+                // refusing here would take every token-bearing client down with identity.
+                LogValidationUnavailable(logger, null);
+                await next(context);
+                return;
+            }
+
             await GatewayErrors.UnauthorizedAsync(context, Describe(result));
             return;
         }
@@ -115,5 +125,5 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check an access token (identity's discovery document or keys are unavailable); the data node will check it.")]
-    private static partial void LogValidationUnavailable(ILogger logger, Exception exception);
+    private static partial void LogValidationUnavailable(ILogger logger, Exception? exception);
 }
