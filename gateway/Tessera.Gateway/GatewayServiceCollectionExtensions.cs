@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Tessera.Gateway.Hosting;
 using Tessera.Gateway.Proxy;
 using Tessera.ServiceDefaults;
 using Yarp.ReverseProxy.Transforms;
@@ -27,7 +26,6 @@ public static class GatewayServiceCollectionExtensions
         }
 
         builder.Services.AddSingleton<ProxyDestinationsHealthCheck>();
-        builder.Services.Configure<KestrelServerOptions>(static kestrel => kestrel.ConfigureEndpointDefaults(Http2PriorKnowledge.Use));
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
             // Note: "Set" replaces any value; the policies already removed the client's, so these are the proxy's alone.

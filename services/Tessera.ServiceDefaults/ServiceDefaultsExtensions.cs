@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,9 @@ public static class ServiceDefaultsExtensions
         services.AddOptions<TelemetryOptions>().BindConfiguration("Tessera:Telemetry").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TenantRequestMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TenantRequestCountingStartupFilter>());
+
+        // One cleartext port for HTTP/1.1 and HTTP/2 with prior knowledge (gRPC), in every process.
+        services.Configure<KestrelServerOptions>(static kestrel => kestrel.ConfigureEndpointDefaults(Http2PriorKnowledge.Use));
 
         builder.AddDefaultOpenTelemetry();
         services.AddHealthChecks()

@@ -1,5 +1,4 @@
 using Grpc.AspNetCore.Server;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -11,14 +10,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GrpcServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the <c>tessera.v1</c> gRPC services, server reflection, and HTTP/2 with prior knowledge on cleartext
-    /// endpoints that also serve HTTP/1.1 (see <see cref="Http2PriorKnowledge"/>), so gRPC and REST share one port.
-    /// Called by <c>AddTesseraDataNode()</c>; safe to call more than once.
+    /// Adds the <c>tessera.v1</c> gRPC services and server reflection. Called by <c>AddTesseraDataNode()</c>; safe to
+    /// call more than once. gRPC shares the REST port thanks to <c>AddServiceDefaults()</c>, which serves HTTP/2 with prior
+    /// knowledge on cleartext endpoints (Tessera.ServiceDefaults' Http2PriorKnowledge).
     /// </summary>
-    /// <remarks>
-    /// Note: Kestrel keeps a single endpoint-defaults callback (<c>ConfigureEndpointDefaults</c>); this one installs the
-    /// HTTP/2 preface check. Whoever needs endpoint defaults too must add to it here, not set another one.
-    /// </remarks>
     public static IHostApplicationBuilder AddTesseraGrpc(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -34,7 +29,6 @@ public static class GrpcServiceCollectionExtensions
         services.AddGrpcReflection();
         services.TryAddSingleton<GrpcDatabaseAccess>();
         services.TryAddSingleton<ChangesStream>();
-        services.Configure<KestrelServerOptions>(kestrel => kestrel.ConfigureEndpointDefaults(Http2PriorKnowledge.Use));
         return builder;
     }
 

@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace Tessera.DataNode.Grpc;
+namespace Tessera.ServiceDefaults;
 
 /// <summary>
 /// Lets one cleartext port serve HTTP/1.1 (REST, PouchDB, browsers, WebSocket) and HTTP/2 with prior knowledge (gRPC,
@@ -26,7 +26,7 @@ namespace Tessera.DataNode.Grpc;
 /// ALPN picks the protocol there.
 /// </para>
 /// </remarks>
-internal sealed class Http2PriorKnowledge(ConnectionDelegate next, ListenOptions listen)
+public sealed class Http2PriorKnowledge(ConnectionDelegate next, ListenOptions listen)
 {
     private static readonly Type? FeatureType =
         typeof(KestrelServerOptions).Assembly.GetType("Microsoft.AspNetCore.Server.Kestrel.Core.Internal.HttpProtocolsFeature");
