@@ -14,8 +14,6 @@ namespace Tessera.Gateway.Policies.Tokens;
 /// </summary>
 internal sealed class WebSocketBearerSubprotocol : IOpenIddictValidationHandler<ProcessAuthenticationContext>
 {
-    public const string Prefix = "tessera.bearer.";
-
     public static OpenIddictValidationHandlerDescriptor Descriptor { get; } =
         OpenIddictValidationHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
             .UseSingletonHandler<WebSocketBearerSubprotocol>()
@@ -36,21 +34,5 @@ internal sealed class WebSocketBearerSubprotocol : IOpenIddictValidationHandler<
 
     public static bool Offers(HttpRequest request) => TryRead(request.Headers.SecWebSocketProtocol, out _);
 
-    private static bool TryRead(StringValues header, out string token)
-    {
-        foreach (var value in header)
-        {
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (part.StartsWith(Prefix, StringComparison.Ordinal) && part.Length > Prefix.Length)
-                {
-                    token = part[Prefix.Length..];
-                    return true;
-                }
-            }
-        }
-
-        token = "";
-        return false;
-    }
+    public static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token) => Tessera.Security.WebSocketBearer.TryRead(header, out token);
 }

@@ -12,8 +12,6 @@ namespace Tessera.DataNode.Security;
 /// </summary>
 internal sealed class WebSocketTokenExtraction : IOpenIddictValidationHandler<ProcessAuthenticationContext>
 {
-    public const string Prefix = "tessera.bearer.";
-
     public static OpenIddictValidationHandlerDescriptor Descriptor { get; } =
         OpenIddictValidationHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
             .UseSingletonHandler<WebSocketTokenExtraction>()
@@ -38,21 +36,5 @@ internal sealed class WebSocketTokenExtraction : IOpenIddictValidationHandler<Pr
 
     public static bool Offers(Microsoft.AspNetCore.Http.HttpRequest request) => TryRead(request.Headers.SecWebSocketProtocol, out _);
 
-    public static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token)
-    {
-        foreach (var value in header)
-        {
-            foreach (var part in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (part.StartsWith(Prefix, StringComparison.Ordinal) && part.Length > Prefix.Length)
-                {
-                    token = part[Prefix.Length..];
-                    return true;
-                }
-            }
-        }
-
-        token = "";
-        return false;
-    }
+    public static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token) => Tessera.Security.WebSocketBearer.TryRead(header, out token);
 }
