@@ -54,18 +54,20 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(OrleansMeterName, TenantRequestMetrics.MeterName, "Tessera.*"))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Tessera", "Tessera.*")
-                // Note: probes would fill the trace store with identical spans.
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !HealthEndpoints.IsHealthPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddMeter(OrleansMeterName, TenantRequestMetrics.MeterName, "Tessera.*"));
 
-        // Note: without an endpoint there is nowhere to send; the instruments still work for in-process listeners
+        // Note: traces only when there is somewhere to send them: a tracer without an exporter would still record a span
+        // for every request and every grain call for nobody. The metrics instruments stay on for in-process listeners
         // (dotnet-counters, tests) and cost little.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.UseOtlpExporter();
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource(builder.Environment.ApplicationName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Tessera", "Tessera.*")
+                    // Note: probes would fill the trace store with identical spans.
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !HealthEndpoints.IsHealthPath(context.Request.Path))
+                    .AddHttpClientInstrumentation())
+                .UseOtlpExporter();
         }
     }
 
