@@ -26,7 +26,8 @@
 #                           (each written once), let idle grains deactivate, report server RSS
 #   --gateway               Tessera directly and through the gateway (gateway/Tessera.Gateway, YARP) in
 #                           front of the same server, one after the other in this run; no pouchdb-server.
-#                           Prints the throughput ratio and the p50 the gateway adds (goal: >= 0.8x, < 1 ms)
+#                           Prints the throughput ratio and the p50 the gateway adds (goal: >= 0.8x, < 1 ms);
+#                           adds W3C1 (W3 at concurrency 1, the unloaded latency) when W3 runs
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
@@ -62,7 +63,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS="$2"; shift ;;
     --databases) DATABASES="$2"; shift ;;
     --gateway) GATEWAY=1 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -72,6 +73,8 @@ if [ "$GATEWAY" = 1 ]; then
   { [ -n "$TESSERA_URL" ] || [ "$SELF_TEST" = 1 ] || [ "$BASELINE_ONLY" = 1 ] || [ "$DATABASES" -gt 0 ]; } &&
     { echo "--gateway starts its own Tessera: not with --tessera-url, --self-test, --baseline-only or --databases" >&2; exit 2; }
   TESSERA_ONLY=1 # the comparison is Tessera with and without the gateway, not against pouchdb-server
+  # W3c1 (GET at concurrency 1) measures the latency the hop adds without queueing for the shared CPU.
+  [[ ",$ONLY," == *",W3,"* && ",$ONLY," != *",W3C1,"* ]] && ONLY="$ONLY,W3C1"
 fi
 case "$STORE" in pg) STORES=(pg) ;; sqlite) STORES=(sqlite) ;; both) STORES=(pg sqlite) ;; *) echo "--store pg|sqlite|both" >&2; exit 2 ;; esac
 
@@ -299,14 +302,24 @@ for round in $(seq 1 "$ROUNDS"); do
         # its CPU counts as server CPU in both. Separate run ids keep the two sets of databases apart.
         start_gateway "$TESSERA_ROOT"
         pids+=("$GATEWAY_PID")
-        run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")" --run-id "${R}direct"
-        check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
-        DIRECT_FILES+=(--direct "$out")
-        out="$RESULTS/$R-tessera-$store-gateway.json"
-        run_bench "tessera-$store-gateway" "$GATEWAY_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")" --run-id "${R}gateway"
-        check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
-        if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then log "gateway EXITED during the run"; show_log "$ROUND_DIR/gateway.log"; FAILED=1; fi
-        GATEWAY_FILES+=(--gateway "$out")
+        # Untimed quick pass on both paths first: a freshly started .NET process spends its first seconds
+        # compiling (tiered JIT), and neither side should be measured while it does.
+        run_bench "warmup-direct" "$TESSERA_BASE" "$ROUND_DIR/warmup-direct.json" --quick --run-id "${R}wd"
+        run_bench "warmup-gateway" "$GATEWAY_BASE" "$ROUND_DIR/warmup-gateway.json" --quick --run-id "${R}wg"
+        # Per workload, direct then through the gateway: both sides of a comparison meet the same database
+        # state (tables grown by earlier writes, autovacuum), which a whole direct pass then a whole gateway
+        # pass would not give them.
+        for wl in ${ONLY//,/ }; do
+          out="$RESULTS/$R-tessera-$store-$wl.json"
+          run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")" --only "$wl" --run-id "${R}d$wl"
+          check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+          DIRECT_FILES+=(--direct "$out")
+          out="$RESULTS/$R-tessera-$store-$wl-gateway.json"
+          run_bench "tessera-$store-gateway" "$GATEWAY_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")" --only "$wl" --run-id "${R}g$wl"
+          check_alive "tessera-$store" "$ROUND_DIR/tessera-$store/server.log"
+          if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then log "gateway EXITED during the run"; show_log "$ROUND_DIR/gateway.log"; FAILED=1; fi
+          GATEWAY_FILES+=(--gateway "$out")
+        done
         stop_gateway
       else
         run_bench "tessera-$store" "$TESSERA_BASE" "$out" --server-pids "$(IFS=,; echo "${pids[*]}")"

@@ -132,11 +132,11 @@ export async function w2(ctx) {
   } finally { await pool.close(); }
 }
 
-// W3: random GET {db}/{id} over a preloaded set of known ids, c=64.
-export async function w3(ctx) {
+// W3: random GET {db}/{id} over a preloaded set of known ids, c=64. W3c1 (concurrency 1) measures the latency
+// of one request on an otherwise idle server: what a hop (the gateway) adds, without queueing for the CPU.
+export async function w3(ctx, concurrency = 64) {
   const p = PROFILES[ctx.quick ? 'quick' : 'full'];
-  const concurrency = 64;
-  const dbPath = await createDb(ctx, `w3`);
+  const dbPath = await createDb(ctx, concurrency === 64 ? 'w3' : `w3c${concurrency}`);
   const ids = Array.from({ length: p.w3Docs }, (_, i) => `r${String(i).padStart(6, '0')}`);
   await bulkLoad(ctx.baseUrl, dbPath, ids.map((id, i) => makeDoc(i, { _id: id })));
   const rngs = Array.from({ length: concurrency }, (_, w) => xorshift(0x9e3779b9 + w * 7919));
@@ -155,7 +155,7 @@ export async function w3(ctx) {
         return { units: 1, errors: 0 };
       },
     }));
-    return { id: 'W3', title: `GET random id (${ids.length} docs), c=${concurrency}`, unit: 'reads/s', ...r };
+    return { id: concurrency === 64 ? 'W3' : `W3c${concurrency}`, title: `GET random id (${ids.length} docs), c=${concurrency}`, unit: 'reads/s', ...r };
   } finally { await pool.close(); }
 }
 
@@ -196,6 +196,7 @@ export const WORKLOADS = [
   { key: 'W1', run: async (ctx) => [await w1(ctx, 16), await w1(ctx, 64)] },
   { key: 'W2', run: async (ctx) => [await w2(ctx)] },
   { key: 'W3', run: async (ctx) => [await w3(ctx)] },
+  { key: 'W3C1', run: async (ctx) => [await w3(ctx, 1)] },
   // W3A, the cost of authentication on W3 (anonymous vs bearer token vs API key); Tessera only.
   { key: 'W3A', run: async (ctx) => (await import('./w3auth.mjs')).w3auth(ctx) },
   { key: 'W4', run: async (ctx) => [await w4(ctx)] },
