@@ -203,6 +203,14 @@ public sealed class ServerTests(SqliteServer server) : CouchTestBase(server), IC
         CouchAssert.Error(response, HttpStatusCode.NotFound, "not_found");
     }
 
+    [Fact]
+    public async Task AnyEndpoint_OfTenantNameWithTrailingNewline_Returns404()
+    {
+        var response = await Couch.GetAsync("/t/dev%0A/_all_dbs");
+
+        CouchAssert.Error(response, HttpStatusCode.NotFound, "not_found");
+    }
+
     private static void AssertWelcome(JsonElement welcome)
     {
         Assert.Equal("Welcome", welcome.GetProperty("couchdb").GetString());

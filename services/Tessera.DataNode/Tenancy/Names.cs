@@ -5,7 +5,8 @@ namespace Tessera.DataNode.Tenancy;
 /// <summary>CouchDB's rule for database names, used for tenant names too.</summary>
 public static partial class Names
 {
-    public const string Pattern = "^[a-z][a-z0-9_$()+/-]*$";
+    // Note: \z, not $: in .NET "$" also matches before a final newline, which would admit "dev\n".
+    public const string Pattern = @"^[a-z][a-z0-9_$()+/-]*\z";
 
     public const int MaxLength = 238;
 

@@ -10,7 +10,8 @@ namespace Tessera.Identity.Accounts;
 /// </summary>
 public static partial class TenantSlugs
 {
-    public const string Pattern = "^[a-z][a-z0-9_$()+/-]*$";
+    // Note: \z, not $: in .NET "$" also matches before a final newline, which would admit "dev\n".
+    public const string Pattern = @"^[a-z][a-z0-9_$()+/-]*\z";
 
     public const int MaxLength = 238;
 
