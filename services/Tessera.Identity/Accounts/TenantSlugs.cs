@@ -1,19 +1,15 @@
 using System.Collections.Frozen;
-using System.Text.RegularExpressions;
+using Tessera.Security;
 
 namespace Tessera.Identity.Accounts;
 
 /// <summary>
-/// Which tenant slugs may be taken: CouchDB's rule for database names (the same rule as
-/// <c>Tessera.DataNode.Tenancy.Names</c>, copied so identity does not depend on the data node) minus names the platform
-/// uses for itself in host names and paths.
+/// Which tenant slugs may be taken: CouchDB's rule for database names (<see cref="CouchNames"/>) minus names the
+/// platform uses for itself in host names and paths.
 /// </summary>
-public static partial class TenantSlugs
+public static class TenantSlugs
 {
-    // Note: \z, not $: in .NET "$" also matches before a final newline, which would admit "dev\n".
-    public const string Pattern = @"^[a-z][a-z0-9_$()+/-]*\z";
-
-    public const int MaxLength = 238;
+    public const int MaxLength = CouchNames.MaxLength;
 
     /// <summary>Names of platform hosts and paths; a tenant called <c>api</c> would shadow <c>api.{base-domain}</c>.</summary>
     public static FrozenSet<string> Reserved { get; } = FrozenSet.Create(StringComparer.Ordinal,
@@ -31,14 +27,11 @@ public static partial class TenantSlugs
             return "A tenant name is required.";
         }
 
-        if (slug.Length > MaxLength || !SlugRegex().IsMatch(slug))
+        if (!CouchNames.IsValid(slug))
         {
             return $"Tenant name '{slug}' is not valid: use lowercase letters (a-z), digits (0-9) and _ $ ( ) + - /, beginning with a letter, at most {MaxLength} characters.";
         }
 
         return Reserved.Contains(slug) ? $"Tenant name '{slug}' is reserved by the platform." : null;
     }
-
-    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
-    private static partial Regex SlugRegex();
 }
