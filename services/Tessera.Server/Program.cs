@@ -25,6 +25,7 @@ else
 
 var app = builder.Build();
 
+app.UseAuthenticationOutsideDataApi();
 app.MapDefaultEndpoints();
 if (roles.Data)
 {

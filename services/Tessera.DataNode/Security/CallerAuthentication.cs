@@ -20,6 +20,11 @@ internal static class CallerAuthentication
             return (cached, "bearer");
         }
 
+        if (!await DataNodeAuthentication.PrepareTokenValidationAsync(http))
+        {
+            return null;
+        }
+
         var authentication = await http.AuthenticateAsync(DataNodeAuthentication.Scheme);
         if (authentication.Failure is not null)
         {

@@ -68,6 +68,25 @@ public static class DataNodeAuthentication
         });
     }
 
+    /// <summary>
+    /// Opens OpenIddict validation's per-request state when the authentication middleware did not run for this request
+    /// (the host skips it on the data API, see <see cref="DataApiPaths"/>) and the request carries a token. Its request
+    /// handler normally does this in the middleware; token validation fails without it. False when the handler
+    /// answered the request itself.
+    /// </summary>
+    internal static async Task<bool> PrepareTokenValidationAsync(HttpContext context)
+    {
+        if (context.Features.Get<IAuthenticationFeature>() is not null
+            || SelectScheme(context) != OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+        {
+            return true;
+        }
+
+        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        var handler = await handlers.GetHandlerAsync(context, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) as IAuthenticationRequestHandler;
+        return handler is null || !await handler.HandleRequestAsync();
+    }
+
     private static string? SelectScheme(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
