@@ -90,5 +90,6 @@ internal static class DocumentWrites
         _ => 400,
     };
 
-    public static string NewId() => Guid.NewGuid().ToString("N");
+    /// <summary>An id for a document written without one (CouchDB's sequential algorithm, see <see cref="SequentialIds"/>).</summary>
+    public static string NewId() => SequentialIds.Next();
 }
