@@ -28,6 +28,10 @@
 #                           front of the same server, one after the other in this run; no pouchdb-server.
 #                           Prints the throughput ratio and the p50 the gateway adds (goal: >= 0.8x, < 1 ms);
 #                           adds W3C1 (W3 at concurrency 1, the unloaded latency) when W3 runs
+#   --silos N               instead of the workloads: W1M (W1 over 64 databases, c=64) against one Tessera silo, then
+#                           against N silos of one Orleans cluster (ADO.NET clustering on the same PostgreSQL), load
+#                           spread over every silo's HTTP port. Prints the ratio N silos / 1 silo (goal >= 0.9x) and
+#                           how many database grains each silo holds (bench/grain-counter, a startup hook)
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
@@ -44,8 +48,9 @@ REPO="$(cd "$BENCH/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
 DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 GATEWAY_DLL="$REPO/artifacts/bin/Tessera.Gateway/release/Tessera.Gateway.dll"
+GRAIN_COUNTER_DLL="$REPO/artifacts/bin/Tessera.Bench.GrainCounter/release/Tessera.Bench.GrainCounter.dll"
 
-GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
+SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -63,7 +68,8 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS="$2"; shift ;;
     --databases) DATABASES="$2"; shift ;;
     --gateway) GATEWAY=1 ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    --silos) SILOS="$2"; shift ;;
+    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -76,6 +82,12 @@ if [ "$GATEWAY" = 1 ]; then
   # W3c1 (GET at concurrency 1) measures the latency the hop adds without queueing for the shared CPU.
   [[ ",$ONLY," == *",W3,"* && ",$ONLY," != *",W3C1,"* ]] && ONLY="$ONLY,W3C1"
 fi
+if [ "$SILOS" != 0 ]; then
+  [[ "$SILOS" =~ ^[2-9]$ ]] || { echo "--silos needs a silo count from 2 to 9" >&2; exit 2; }
+  { [ -n "$TESSERA_URL" ] || [ "$SELF_TEST" = 1 ] || [ "$BASELINE_ONLY" = 1 ] || [ "$DATABASES" -gt 0 ] || [ "$GATEWAY" = 1 ] || [ "$STORE" != pg ]; } &&
+    { echo "--silos starts its own PostgreSQL and silos: not with --tessera-url, --self-test, --baseline-only, --databases, --gateway or --store other than pg" >&2; exit 2; }
+  TESSERA_ONLY=1
+fi
 case "$STORE" in pg) STORES=(pg) ;; sqlite) STORES=(sqlite) ;; both) STORES=(pg sqlite) ;; *) echo "--store pg|sqlite|both" >&2; exit 2 ;; esac
 
 log() { echo "[run.sh] $*" >&2; }
@@ -86,7 +98,7 @@ TMP="$(mktemp -d /tmp/tessera-bench.XXXXXX)"
 chmod 755 "$TMP" # PostgreSQL runs as another user and must traverse it
 
 # ---- cleanup: every process this script started, on any exit ----------------------------
-SERVER_PID= PGDATA_DIR= BENCH_PID= GATEWAY_PID=
+SERVER_PID= PGDATA_DIR= BENCH_PID= GATEWAY_PID= SILO_PIDS=()
 stop_pid() { # TERM, wait up to 10 s, then KILL
   local pid="$1"
   kill -TERM "$pid" 2>/dev/null || return 0
@@ -96,12 +108,19 @@ stop_pid() { # TERM, wait up to 10 s, then KILL
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 stop_server() { if [ -n "$SERVER_PID" ]; then stop_pid "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; fi; }
 stop_gateway() { if [ -n "$GATEWAY_PID" ]; then stop_pid "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; GATEWAY_PID=; fi; }
+stop_silos() { # TERM all first: a silo that stops alone waits for the others to confirm it left
+  local pid
+  for pid in "${SILO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${SILO_PIDS[@]}"; do stop_pid "$pid"; wait "$pid" 2>/dev/null || true; done
+  SILO_PIDS=()
+}
 stop_pg() { if [ -n "$PGDATA_DIR" ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true; PGDATA_DIR=; fi; }
 cleanup() {
   set +e
   [ -n "$BENCH_PID" ] && stop_pid "$BENCH_PID"
   stop_gateway
   stop_server
+  stop_silos
   stop_pg
   if [ "$KEEP_TMP" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
@@ -151,6 +170,15 @@ if [ "$NEED_TESSERA" = 1 ]; then
   # Run a private copy of what we just built: a concurrent `dotnet build -c Release` by
   # someone else rewrites these files in place, which can crash a server that maps them.
   cp -a "$(dirname "$DLL")" "$TMP/server"
+fi
+if [ "$SILOS" != 0 ]; then
+  if [ "$BUILD" = 1 ] || [ ! -f "$GRAIN_COUNTER_DLL" ]; then
+    log "dotnet build -c Release bench/grain-counter"
+    if ! (cd "$REPO" && dotnet build -c Release bench/grain-counter/Tessera.Bench.GrainCounter.csproj -nologo -v q) >"$TMP/build-grain-counter.log" 2>&1; then
+      show_log "$TMP/build-grain-counter.log"; log "grain counter build failed"; exit 1
+    fi
+  fi
+  cp -a "$(dirname "$GRAIN_COUNTER_DLL")" "$TMP/grain-counter"
 fi
 if [ "$GATEWAY" = 1 ]; then
   [ -f "$GATEWAY_DLL" ] || { log "missing $GATEWAY_DLL"; exit 1; }
@@ -242,6 +270,72 @@ start_gateway() { # $1 = the Tessera root URL it proxies to; sets GATEWAY_BASE
   GATEWAY_BASE="http://$BENCH_KEY:$BENCH_SECRET@127.0.0.1:$port/t/dev"
 }
 
+start_silo() { # $1 = silo number: Tessera on the round's PostgreSQL, a member of one Orleans cluster (ADO.NET clustering)
+  local i="$1" port dir="$ROUND_DIR/silo$1"
+  port="$(node_tool free-port)"
+  mkdir -p "$dir"
+  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning"
+    "Tessera__Bootstrap__ApiKey=$BENCH_KEY" "Tessera__Bootstrap__ApiSecret=$BENCH_SECRET"
+    "ConnectionStrings__Tessera=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=tessera"
+    # The same settings as tests/Tessera.Cluster.IntegrationTests: silos that share one machine advertise loopback.
+    "Tessera__Orleans__Clustering=AdoNet" "Tessera__Orleans__ClusterId=bench-$RUN_ID" "Tessera__Orleans__AdvertisedIP=127.0.0.1"
+    "Tessera__Orleans__SiloPort=$(node_tool free-port)" "Tessera__Orleans__GatewayPort=$(node_tool free-port)"
+    # Counts grain activations by type inside the silo (Orleans' own instrument), written to grains.json.
+    "DOTNET_STARTUP_HOOKS=$TMP/grain-counter/$(basename "$GRAIN_COUNTER_DLL")" "TESSERA_BENCH_GRAINS_FILE=$dir/grains.json")
+  (cd "$TMP/server" && exec env "${envs[@]}" dotnet "$TMP/server/$(basename "$DLL")" --urls "http://127.0.0.1:$port") >"$dir/server.log" 2>&1 &
+  SILO_PIDS+=($!)
+  # /readyz: storage answers and the silo is an active member of the cluster.
+  node_tool wait "http://127.0.0.1:$port/readyz" 120 "$!" || { show_log "$dir/server.log"; exit 1; }
+  SILO_BASES+=("http://$BENCH_KEY:$BENCH_SECRET@127.0.0.1:$port/t/dev")
+  SILO_GRAINS+=("$dir/grains.json")
+}
+
+# run_silos NAME OUTFILE URLS [extra args]: the W1M load generator (lib/silos.mjs), as its own process.
+run_silos() {
+  local name="$1" out="$2" urls="$3"; shift 3
+  log "W1M $name"
+  node "$BENCH/lib/silos.mjs" --name "$name" --urls "$urls" --out "$out" --wait-quiet "$WAIT_QUIET" "$@" &
+  BENCH_PID=$!
+  wait "$BENCH_PID" || FAILED=1
+  BENCH_PID=
+}
+
+if [ "$SILOS" != 0 ]; then
+  # One silo, then SILOS silos of one cluster, in the same PostgreSQL and this one invocation. Each side first gets an
+  # untimed --quick pass (JIT) on fresh databases, then the measured W1M on fresh databases of its own.
+  ONE_FILES=() MANY_FILES=()
+  join() { local IFS=,; echo "$*"; }
+  for round in $(seq 1 "$ROUNDS"); do
+    ROUND_DIR="$TMP/r$round"; mkdir -p "$ROUND_DIR"; chmod 755 "$ROUND_DIR"
+    R="$RUN_ID-r$round"
+    [ "$ROUNDS" -gt 1 ] && log "round $round of $ROUNDS"
+    SILO_BASES=() SILO_GRAINS=()
+    QUICK_ARGS=(); [ "$QUICK" = 1 ] && QUICK_ARGS=(--quick)
+    start_postgres
+    PG_PID="$(head -n1 "$PGDATA_DIR/postmaster.pid")"
+    start_silo 1
+    run_silos warmup-1-silo "$ROUND_DIR/warmup-1.json" "${SILO_BASES[0]}" --quick --run-id "${R}w1"
+    out="$RESULTS/$R-silos1.json"
+    run_silos 1-silo "$out" "${SILO_BASES[0]}" "${QUICK_ARGS[@]}" --run-id "${R}s1" \
+      --grains-files "${SILO_GRAINS[0]}" --server-pids "$(join "${SILO_PIDS[@]}" "$PG_PID")"
+    ONE_FILES+=(--one "$out")
+    for i in $(seq 2 "$SILOS"); do start_silo "$i"; done
+    run_silos "warmup-$SILOS-silos" "$ROUND_DIR/warmup-$SILOS.json" "$(join "${SILO_BASES[@]}")" --quick --run-id "${R}w$SILOS"
+    out="$RESULTS/$R-silos$SILOS.json"
+    run_silos "$SILOS-silos" "$out" "$(join "${SILO_BASES[@]}")" "${QUICK_ARGS[@]}" --run-id "${R}s$SILOS" \
+      --grains-files "$(join "${SILO_GRAINS[@]}")" --server-pids "$(join "${SILO_PIDS[@]}" "$PG_PID")"
+    MANY_FILES+=(--many "$out")
+    for i in "${!SILO_PIDS[@]}"; do
+      kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { log "silo $((i + 1)) EXITED during the run"; show_log "$ROUND_DIR/silo$((i + 1))/server.log"; FAILED=1; }
+    done
+    stop_silos
+    stop_pg
+  done
+  node "$BENCH/lib/silos-report.mjs" "${ONE_FILES[@]}" "${MANY_FILES[@]}" \
+    --out "$RESULTS/$RUN_ID-silos.json" --command "bench/run.sh $ORIG_ARGS" --commit "$COMMIT" || FAILED=1
+  exit "$FAILED"
+fi
+
 if [ "$DATABASES" -gt 0 ]; then
   # Many databases: idle grains deactivate after 30 s here (default 2 min), so the wait stays short.
   ROUND_DIR="$TMP/r1"; mkdir -p "$ROUND_DIR"; chmod 755 "$ROUND_DIR"
@@ -302,10 +396,14 @@ for round in $(seq 1 "$ROUNDS"); do
         # its CPU counts as server CPU in both. Separate run ids keep the two sets of databases apart.
         start_gateway "$TESSERA_ROOT"
         pids+=("$GATEWAY_PID")
-        # Untimed quick pass on both paths first: a freshly started .NET process spends its first seconds
-        # compiling (tiered JIT), and neither side should be measured while it does.
-        run_bench "warmup-direct" "$TESSERA_BASE" "$ROUND_DIR/warmup-direct.json" --quick --run-id "${R}wd"
-        run_bench "warmup-gateway" "$GATEWAY_BASE" "$ROUND_DIR/warmup-gateway.json" --quick --run-id "${R}wg"
+        # Untimed quick passes on both paths first: a freshly started .NET process spends its first seconds
+        # compiling (tiered JIT), and neither side should be measured while it does. Two passes: a gateway
+        # started this late is still recompiling hot methods (tier 1, PGO) for about 60,000 requests, more
+        # than one quick pass sends (measured in session 4, see docs/benchmarks.md).
+        for pass in 1 2; do
+          run_bench "warmup-direct" "$TESSERA_BASE" "$ROUND_DIR/warmup-direct-$pass.json" --quick --run-id "${R}wd$pass"
+          run_bench "warmup-gateway" "$GATEWAY_BASE" "$ROUND_DIR/warmup-gateway-$pass.json" --quick --run-id "${R}wg$pass"
+        done
         # Per workload, direct then through the gateway: both sides of a comparison meet the same database
         # state (tables grown by earlier writes, autovacuum), which a whole direct pass then a whole gateway
         # pass would not give them.

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// W1M: W1 over many databases, against one or more Tessera silos of one Orleans cluster (run.sh --silos N).
+//
+//   node lib/silos.mjs --name two-silos --urls http://k:s@127.0.0.1:A/t/dev,http://k:s@127.0.0.1:B/t/dev --out FILE
+//       [--grains-files a.json,b.json] [--server-pids 1,2,3] [--dbs 64] [--concurrency 64] [--quick] [--run-id X]
+//       [--wait-quiet SECONDS]
+//
+// Creates --dbs fresh databases (database i through silo i mod S, so no silo creates them all), then POSTs one ~300-byte
+// doc per request at --concurrency: worker w writes to database w mod dbs, and sends its k-th request to silo (w + k) mod S.
+// So every silo's HTTP port serves every database and, with S silos, about (S-1)/S of the writes reach the database's
+// grain through another silo (the call is forwarded silo to silo): what a load balancer without affinity does.
+//
+// --grains-files: one per silo, written by bench/grain-counter (a startup hook in each silo: Orleans' "orleans-grains"
+// instrument by grain type). The result records, per silo, how many database grains were activated between just
+// before the databases were created and the end of the load, i.e. where Orleans placed this run's databases.
+import { parseArgs } from 'node:util';
+import { writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PROFILES, makeDoc } from './workloads.mjs';
+import { openPool, call, runLoad } from './loadgen.mjs';
+import { sampleTree, coresUsed, machineBusyCores, machineTicks, busyCores } from './cpu.mjs';
+
+const { values: a } = parseArgs({
+  options: {
+    name: { type: 'string' },
+    urls: { type: 'string' },
+    out: { type: 'string' },
+    'grains-files': { type: 'string', default: '' },
+    'server-pids': { type: 'string', default: '' },
+    dbs: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: '64' },
+    quick: { type: 'boolean', default: false },
+    'run-id': { type: 'string', default: Date.now().toString(36) },
+    'wait-quiet': { type: 'string', default: '0' },
+  },
+});
+if (!a.name || !a.urls || !a.out) {
+  console.error('usage: silos.mjs --name NAME --urls DB_BASE_URL[,DB_BASE_URL...] --out FILE [--grains-files F1,F2] [--dbs 64] [--concurrency 64]');
+  process.exit(2);
+}
+
+const urls = a.urls.split(',').map((u) => u.replace(/\/+$/, ''));
+const grainsFiles = a['grains-files'].split(',').filter(Boolean);
+const serverPids = a['server-pids'].split(',').filter(Boolean).map(Number);
+const nDbs = Number(a.dbs), concurrency = Number(a.concurrency);
+const p = PROFILES[a.quick ? 'quick' : 'full'];
+const dbPrefix = `bench_${a['run-id'].toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+const log = (msg) => console.error(`[silos ${a.name}] ${msg}`);
+const DATABASE_GRAIN_TYPE = 'database'; // Orleans' grain type name of Tessera.Grains.DatabaseGrain
+
+// The latest counts a silo's startup hook wrote; waits for a file written after `after` (ms since the epoch), so a
+// snapshot taken at the end of the load includes every activation the load caused.
+async function grainCounts(file, after) {
+  for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    if (!existsSync(file)) continue;
+    try {
+      const j = JSON.parse(readFileSync(file, 'utf8'));
+      if (j.at > after) return j;
+    } catch { /* being replaced; read again */ }
+  }
+  return null;
+}
+const snapshot = async (after) => Promise.all(grainsFiles.map((f) => grainCounts(f, after)));
+
+let busyCoresAtStart = await machineBusyCores(1000);
+for (const until = Date.now() + Number(a['wait-quiet']) * 1000; busyCoresAtStart > 0.3 && Date.now() < until;) {
+  busyCoresAtStart = await machineBusyCores(2000);
+}
+if (busyCoresAtStart > 0.3) log(`warning: ${busyCoresAtStart} cores already busy before the run; figures may be skewed`);
+
+const before = await snapshot(Date.now());
+const opened = urls.map((u) => openPool(u, concurrency));
+const basePath = opened[0].basePath;
+// Requests carry the silo they go to as the identity of their headers object: runLoad passes req.headers through.
+const headersOf = urls.map(() => ({ 'content-type': 'application/json' }));
+const pool = {
+  request: (opts) => opened[Math.max(0, headersOf.indexOf(opts.headers))].pool.request(opts),
+  close: () => Promise.all(opened.map((o) => o.pool.close())),
+};
+
+let result;
+try {
+  const dbs = [];
+  for (let i = 0; i < nDbs; i++) {
+    const path = `${basePath}/${dbPrefix}_m${String(i).padStart(3, '0')}`;
+    const r = await call(opened[i % urls.length].pool, 'PUT', path);
+    if (r.status !== 201 && r.status !== 202) throw new Error(`PUT ${path} through silo ${i % urls.length + 1} -> ${r.status} ${r.text.slice(0, 200)}`);
+    dbs.push(path);
+  }
+
+  const turn = new Array(concurrency).fill(0);
+  const t0 = sampleTree(serverPids), m0 = machineTicks(), c0 = process.cpuUsage(), start = performance.now();
+  const r = await runLoad({
+    pool, concurrency, warmupMs: p.warmupMs, durationMs: p.durationMs, maxRequests: 2_000_000,
+    next: (w, seq) => ({
+      method: 'POST', path: dbs[w % nDbs], headers: headersOf[(w + turn[w]++) % urls.length],
+      body: JSON.stringify(makeDoc(seq, { worker: w })),
+    }),
+    check: (_w, _req, status, text) => {
+      if (status < 200 || status >= 300) return { units: 0, errors: 1, kind: String(status) };
+      let j;
+      try { j = JSON.parse(text); } catch { j = undefined; }
+      if (!j || j.ok !== true || typeof j.id !== 'string' || typeof j.rev !== 'string') return { units: 0, errors: 1, kind: 'bad-body' };
+      return { units: 1, errors: 0 };
+    },
+  });
+  const wall = performance.now() - start, c = process.cpuUsage(c0);
+  r.serverCores = coresUsed(t0, sampleTree(serverPids), wall);
+  r.machineCores = busyCores(m0, machineTicks(), wall);
+  if (r.serverCores != null && r.machineCores != null) {
+    r.otherCores = Math.max(0, Math.round((r.machineCores - r.serverCores - (c.user + c.system) / 1000 / wall) * 100) / 100);
+  }
+
+  const after = await snapshot(Date.now());
+  const silos = urls.map((u, i) => {
+    const b = before[i], e = after[i];
+    const activated = (x) => (x?.activated?.[DATABASE_GRAIN_TYPE] ?? 0);
+    return {
+      silo: i + 1,
+      url: u.replace(/\/\/[^@/]*@/, '//'),
+      pid: e?.pid ?? null,
+      // Database grains this run activated on the silo (its databases' placement), and all alive there now.
+      databaseGrains: e ? activated(e) - activated(b) : null,
+      databaseGrainsAlive: e?.current?.[DATABASE_GRAIN_TYPE] ?? null,
+      grainsAlive: e?.current ?? null,
+    };
+  });
+  // Placement probe (untimed, S > 1): N more databases, every one created through silo 1 only. Where their grains go shows
+  // whether Orleans' placement (resource-optimized by default since Orleans 9.2, which prefers the calling silo while
+  // the silos' load scores are within a margin) spreads them by itself, or follows the silo the first call reached.
+  let probe = null;
+  if (urls.length > 1 && grainsFiles.length) {
+    const p0 = await snapshot(Date.now());
+    for (let i = 0; i < nDbs; i++) {
+      const path = `${basePath}/${dbPrefix}_p${String(i).padStart(3, '0')}`;
+      const pr = await call(opened[0].pool, 'PUT', path);
+      if (pr.status !== 201 && pr.status !== 202) throw new Error(`PUT ${path} -> ${pr.status} ${pr.text.slice(0, 200)}`);
+    }
+    const p1 = await snapshot(Date.now());
+    probe = p1.map((e, i) => (e && p0[i] ? (e.activated?.[DATABASE_GRAIN_TYPE] ?? 0) - (p0[i].activated?.[DATABASE_GRAIN_TYPE] ?? 0) : null));
+    log(`placement probe: ${nDbs} databases created through silo 1 only -> database grains per silo: ${probe.join('/')}`);
+  }
+  result = {
+    placementProbe: probe,
+    id: 'W1M', title: `POST doc, c=${concurrency}, ${nDbs} dbs, ${urls.length} silo${urls.length > 1 ? 's' : ''}`, unit: 'docs/s',
+    silos: urls.length, databases: nDbs, ...r, activations: grainsFiles.length ? silos : null,
+  };
+  const errs = r.errors ? `  ERRORS=${r.errors} ${JSON.stringify(r.errorKinds)}` : '';
+  const spread = grainsFiles.length ? `  database grains per silo: ${silos.map((s) => s.databaseGrains ?? '?').join('/')}` : '';
+  log(`W1M: ${r.rate} docs/s  p50=${r.p50}ms p99=${r.p99}ms  (${r.requests} req in ${r.elapsedSec}s, server ${r.serverCores} cores, loadgen ${r.loadgenCores}, other ${r.otherCores ?? '?'})${spread}${errs}`);
+} catch (e) {
+  log(`W1M FAILED: ${e.message}`);
+  result = { id: 'W1M', failed: true, error: e.message, silos: urls.length };
+} finally {
+  await pool.close();
+}
+
+mkdirSync(dirname(a.out), { recursive: true });
+writeFileSync(a.out, JSON.stringify({ target: a.name, urls: urls.map((u) => u.replace(/\/\/[^@/]*@/, '//')), quick: a.quick, dbPrefix,
+  busyCoresAtStart, finishedAt: new Date().toISOString(), results: [result] }, null, 2));
+process.exit(result.failed || result.errors ? 1 : 0);
