@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tessera.Storage;
 
 namespace Tessera.Grains;
 
@@ -108,7 +109,8 @@ internal sealed partial class DatabaseGrain
             recent.Set(document);
         }
 
-        return new InFlightCommit(commit, batch, current.Key, writer.CommitAsync(current.Key, commit.Batch));
+        var fenced = commit.Batch with { ExpectedUpdateSeq = current.UpdateSeq };
+        return new InFlightCommit(commit, batch, current.Key, writer.CommitAsync(current.Key, fenced));
     }
 
     /// <summary>Waits for the commit; acknowledges its writes only now. Returns false when it failed.</summary>
@@ -117,6 +119,17 @@ internal sealed partial class DatabaseGrain
         try
         {
             await inFlight.Task;
+        }
+        catch (ConcurrentWriterException exception)
+        {
+            // Another activation of this grain wrote meanwhile: this one is stale. Its callers may retry at once; the
+            // next call reaches the activation Orleans keeps, or a fresh one that loads the current state.
+            LogSecondWriter(logger, exception, tenant, name);
+            Fail(inFlight.Batch, new DatabaseMovedException());
+            recent.Clear();
+            database = await catalog.GetAsync(tenant, name);
+            DeactivateOnIdle();
+            return false;
         }
         catch (Exception exception)
         {
@@ -152,6 +165,9 @@ internal sealed partial class DatabaseGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Commit of {Count} write requests to {Tenant}/{Database} failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string tenant, string database, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another writer committed to {Tenant}/{Database}; this activation stops writing and deactivates")]
+    private static partial void LogSecondWriter(ILogger logger, Exception exception, string tenant, string database);
 
     private sealed record InFlightCommit(GroupCommit Commit, List<PendingWrite> Batch, long DatabaseKey, Task Task);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Placement;
 using Tessera.Storage;
 
 namespace Tessera.Grains;
@@ -9,8 +10,11 @@ namespace Tessera.Grains;
 /// The single writer of one database. Calls are taken reentrantly and funnelled into one ordered queue that a single
 /// drain loop empties: consecutive document writes become one transaction (group commit), every other operation runs
 /// alone in its turn. State is only what storage also has (the catalog row), so the grain can move or deactivate anytime.
+/// Note: placed at random over the silos. The default placement picks the least loaded silo from statistics a second
+/// old, so a burst of new databases all landed on one silo (bench/run.sh --silos 2: 64 of 64); random spreads them.
 /// </summary>
 [Reentrant]
+[RandomPlacement]
 internal sealed partial class DatabaseGrain(
     IDatabaseCatalog catalog,
     IDocumentReader reader,

@@ -52,7 +52,16 @@ public sealed record CommitBatch(
     IReadOnlyList<AttachmentContent> Attachments,
     long UpdateSeq,
     long DocCountDelta,
-    long DeletedDocCountDelta);
+    long DeletedDocCountDelta)
+{
+    /// <summary>
+    /// The <c>update_seq</c> the writer last saw; the commit fails with <see cref="ConcurrentWriterException"/> and
+    /// writes nothing when storage holds another one. Null commits unconditionally (tools and tests).
+    /// Note: Orleans keeps one activation per grain, but while silos join or leave two can live for a moment; this
+    /// fence makes the second writer fail instead of reusing sequence numbers.
+    /// </summary>
+    public long? ExpectedUpdateSeq { get; init; }
+}
 
 /// <summary>Key range and paging of an <c>_all_docs</c> read; keys are compared by ordinal UTF-8 order.</summary>
 public sealed record AllDocsQuery(

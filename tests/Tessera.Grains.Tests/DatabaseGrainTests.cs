@@ -108,6 +108,28 @@ public sealed class DatabaseGrainTests(GrainClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Write_AfterAnotherWriterCommitted_FailsAsMovedThenContinuesAfterTheOtherWritersSequence()
+    {
+        var grain = await NewDatabaseAsync();
+        await grain.WriteAsync(new WriteRequest([Doc("a")]));
+        var info = await InfoAsync(grain);
+
+        // A second activation of the same database (as while silos join or leave) commits behind this one's back.
+        var other = new CommitBatch([new DocumentRecord("other", "1-x", false, 2, [1])], [new RevisionBody("other", "1-x", "{}")], [], [], [], 2, 1, 0) { ExpectedUpdateSeq = 1 };
+        await fixture.Writer.CommitAsync(info.Key, other, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<DatabaseMovedException>(() => grain.WriteAsync(new WriteRequest([Doc("b")])));
+        var retried = await grain.WriteAsync(new WriteRequest([Doc("c")]));
+
+        Assert.True(retried.Results[0].Ok);
+        var after = await InfoAsync(grain);
+        Assert.Equal(3, after.UpdateSeq);
+        Assert.Equal(3, after.DocCount);
+        Assert.Null(await fixture.Reader.GetDocumentAsync(info.Key, "b", TestContext.Current.CancellationToken));
+        Assert.Equal(3, (await fixture.Reader.GetDocumentAsync(info.Key, "c", TestContext.Current.CancellationToken))!.Seq);
+    }
+
+    [Fact]
     public async Task Write_AfterDeactivation_ReloadsHotStateFromStorage()
     {
         var grain = await NewDatabaseAsync();

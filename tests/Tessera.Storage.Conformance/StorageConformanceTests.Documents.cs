@@ -78,6 +78,40 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task Commit_ExpectingTheStoredUpdateSeq_IsWritten()
+    {
+        var storage = await OpenAsync();
+        var database = await CreateDatabaseAsync(storage);
+        var seq = await CreateDocumentsAsync(storage, database.Key, 1, "a", "b");
+
+        await storage.Writer.CommitAsync(database.Key, Batch(seq + 1, [Doc("c", "1-a", seq + 1)], [new("c", "1-a", "{}")], docCountDelta: 1) with { ExpectedUpdateSeq = seq }, Token);
+
+        var record = await storage.Catalog.GetAsync(database.Tenant, database.Name, Token);
+        Assert.Equal(seq + 1, record!.UpdateSeq);
+        Assert.Equal(3, record.DocCount);
+        Assert.NotNull(await storage.Reader.GetDocumentAsync(database.Key, "c", Token));
+    }
+
+    [Fact]
+    public async Task Commit_ExpectingAnotherUpdateSeq_FailsAndWritesNothing()
+    {
+        var storage = await OpenAsync();
+        var database = await CreateDatabaseAsync(storage);
+        var seq = await CreateDocumentsAsync(storage, database.Key, 1, "a", "b");
+
+        // A second writer that loaded the database before the commit above: it would reuse sequence numbers.
+        var stale = Batch(2, [Doc("c", "1-a", 1), Doc("d", "1-a", 2)], [new("c", "1-a", "{}"), new("d", "1-a", "{}")], docCountDelta: 2) with { ExpectedUpdateSeq = 0 };
+        var failure = await Assert.ThrowsAsync<ConcurrentWriterException>(() => storage.Writer.CommitAsync(database.Key, stale, Token));
+
+        Assert.Equal(0, failure.ExpectedUpdateSeq);
+        var record = await storage.Catalog.GetAsync(database.Tenant, database.Name, Token);
+        Assert.Equal(seq, record!.UpdateSeq);
+        Assert.Equal(2, record.DocCount);
+        Assert.Null(await storage.Reader.GetDocumentAsync(database.Key, "c", Token));
+        Assert.Null(await storage.Reader.GetBodyAsync(database.Key, "d", "1-a", Token));
+    }
+
+    [Fact]
     public async Task Commit_OfAnUpdatedDocument_ReplacesItsRecord()
     {
         var storage = await OpenAsync();

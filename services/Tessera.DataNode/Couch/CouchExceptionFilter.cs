@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Tessera.Grains;
 
 namespace Tessera.DataNode.Couch;
 
@@ -27,7 +28,7 @@ internal sealed partial class CouchExceptionFilter(ILogger<CouchExceptionFilter>
         {
             return Results.Empty;
         }
-        catch (Exception exception) when (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+        catch (Exception exception) when (exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or DatabaseMovedException)
         {
             // A silo died or left and its grains are moving: the request may be retried in a moment, unlike a 500.
             LogUnavailable(logger, exception, context.HttpContext.Request.Method, context.HttpContext.Request.Path);

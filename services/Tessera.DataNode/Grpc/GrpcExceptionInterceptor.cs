@@ -1,14 +1,16 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using Tessera.Documents;
+using Tessera.Grains;
 
 namespace Tessera.DataNode.Grpc;
 
 /// <summary>
 /// The last line of the gRPC error contract, like <c>CouchExceptionFilter</c> for REST: statuses thrown on purpose pass
 /// through; a document the core refuses is still the client's mistake; a client that went away is CANCELLED; anything
-/// else is logged and answered INTERNAL with a generic reason.
+/// else is logged and answered INTERNAL with a generic reason; a cluster moving grains is UNAVAILABLE.
 /// </summary>
 internal sealed partial class GrpcExceptionInterceptor(ILogger<GrpcExceptionInterceptor> logger) : Interceptor
 {
@@ -44,6 +46,9 @@ internal sealed partial class GrpcExceptionInterceptor(ILogger<GrpcExceptionInte
         {
             case DocumentException refused:
                 return GrpcErrors.Create(GrpcErrors.CodeOf(refused.StatusCode), refused.Error, refused.Reason);
+            case SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or DatabaseMovedException:
+                // A silo died or left and its grains are moving: retrying in a moment works, unlike INTERNAL.
+                return GrpcErrors.Create(StatusCode.Unavailable, "service_unavailable", "The database is moving to another node; retry shortly.");
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
             default:

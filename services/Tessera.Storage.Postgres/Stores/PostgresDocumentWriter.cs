@@ -10,8 +10,9 @@ namespace Tessera.Storage.Postgres.Stores;
 /// </summary>
 internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDocumentWriter
 {
-    // Fails the batch (SQLSTATE P0002) when the database no longer exists; see Migrations/0001_initial.sql.
-    private const string AdvanceDatabaseSql = "SELECT tessera_advance_database($1, $2, $3, $4)";
+    // Fails the batch when the database no longer exists (SQLSTATE P0002) or another writer advanced it (40001); see
+    // Migrations/0003_fenced_commit.sql.
+    private const string AdvanceDatabaseSql = "SELECT tessera_advance_database($1, $2, $3, $4, $5)";
 
     private const string UpsertDocumentsSql = """
         INSERT INTO documents (db, id, winning_rev, deleted, seq, rev_tree)
@@ -68,6 +69,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         // Note: the catalog row is updated first: it takes the database's row lock (a concurrent DeleteAsync waits for
         // this commit) and fails the batch when the database is gone.
         var advance = Add(npgsqlBatch, AdvanceDatabaseSql, database);
+        advance.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = batch.ExpectedUpdateSeq });
         advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.UpdateSeq });
         advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DocCountDelta });
         advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DeletedDocCountDelta });
@@ -85,6 +87,10 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NoDataFound)
         {
             throw new InvalidOperationException($"Storage database {database} does not exist; nothing was committed.", exception);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.SerializationFailure && batch.ExpectedUpdateSeq is long expected)
+        {
+            throw new ConcurrentWriterException(database, expected, exception);
         }
     }
 

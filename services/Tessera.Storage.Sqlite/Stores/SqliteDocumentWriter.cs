@@ -9,7 +9,7 @@ namespace Tessera.Storage.Sqlite.Stores;
 internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) : IDocumentWriter
 {
     private const string UpdateDatabaseSql =
-        "UPDATE databases SET update_seq = $seq, doc_count = doc_count + $docs, del_count = del_count + $deleted WHERE key = $db";
+        "UPDATE databases SET update_seq = $seq, doc_count = doc_count + $docs, del_count = del_count + $deleted WHERE key = $db AND ($expected IS NULL OR update_seq = $expected)";
 
     private const string UpsertDocumentSql = """
         INSERT INTO documents (db, id, winning_rev, deleted, seq, rev_tree) VALUES ($db, $p0, $p1, $p2, $p3, $p4)
@@ -52,10 +52,14 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
             command.Parameters.AddWithValue("$seq", batch.UpdateSeq);
             command.Parameters.AddWithValue("$docs", batch.DocCountDelta);
             command.Parameters.AddWithValue("$deleted", batch.DeletedDocCountDelta);
+            command.Parameters.AddWithValue("$expected", batch.ExpectedUpdateSeq is long expected ? expected : DBNull.Value);
             if (command.ExecuteNonQuery() == 0)
             {
+                var exists = Exists(connection, transaction, database);
                 transaction.Rollback();
-                throw new InvalidOperationException($"Storage database {database} does not exist; the commit was rolled back.");
+                throw exists && batch.ExpectedUpdateSeq is long stale
+                    ? new ConcurrentWriterException(database, stale)
+                    : new InvalidOperationException($"Storage database {database} does not exist; the commit was rolled back.");
             }
         }
 
@@ -126,6 +130,12 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
     {
         parameters[0].Value = key.DocId;
         parameters[1].Value = key.Rev;
+    }
+
+    private static bool Exists(SqliteConnection connection, SqliteTransaction transaction, long database)
+    {
+        using var command = Prepare(connection, transaction, "SELECT 1 FROM databases WHERE key = $db", database);
+        return command.ExecuteScalar() is not null;
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, long database)
