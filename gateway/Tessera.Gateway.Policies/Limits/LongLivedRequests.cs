@@ -21,7 +21,8 @@ public sealed class LongLivedRequests(IOptionsMonitor<GatewayOptions> options)
             return true;
         }
 
-        if (request.Query.TryGetValue("feed", out var feed) && feed.Count > 0
+        // Note: Request.Query parses (and allocates) the query string; most requests have none.
+        if (request.QueryString.HasValue && request.Query.TryGetValue("feed", out var feed) && feed.Count > 0
             && feed[0] is "continuous" or "eventsource" or "longpoll" or "websocket")
         {
             return true;

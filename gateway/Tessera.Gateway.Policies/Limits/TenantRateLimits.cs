@@ -95,7 +95,9 @@ public sealed class TenantRateLimits : IDisposable
             return false;
         }
 
-        (var name, plan) = PlanOf(tenant, feature.TokenPlan);
+        // Note: the rate and the concurrency limiter both ask; the plan is looked up once per request.
+        var (name, found) = feature.Plan ??= PlanOf(tenant, feature.TokenPlan);
+        plan = found;
         key = new PlanKey(tenant, name);
         return true;
     }

@@ -35,4 +35,7 @@ public sealed class GatewayRequestFeature
 
     /// <summary>True for feeds and streams that may stay open for minutes; they hold no concurrency slot.</summary>
     public bool IsLongLived { get; set; }
+
+    /// <summary>The plan the limits found for this request (both limiters ask); null until then.</summary>
+    internal (string Name, GatewayPlanOptions Plan)? Plan { get; set; }
 }

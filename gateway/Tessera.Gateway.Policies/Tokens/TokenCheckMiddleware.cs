@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Validation.AspNetCore;
@@ -29,11 +30,29 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
 
     private Task<bool>? _enabled;
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.Get<GatewayRequestFeature>();
         var isGrpc = context.Request.Path.Value?.StartsWith(TenantResolver.GrpcPrefix.Value!, StringComparison.Ordinal) == true;
-        if ((feature?.Tenant is null && !isGrpc) || !CarriesToken(context.Request) || !await IsEnabledAsync())
+        // Note: most requests carry no token (API keys use Basic) or come before any scheme exists: they go on without
+        // an async state machine of their own.
+        if ((feature?.Tenant is null && !isGrpc) || !CarriesToken(context.Request))
+        {
+            return next(context);
+        }
+
+        var enabled = IsEnabledAsync();
+        if (enabled.IsCompletedSuccessfully && !enabled.Result)
+        {
+            return next(context);
+        }
+
+        return CheckAsync(context, feature, enabled);
+    }
+
+    private async Task CheckAsync(HttpContext context, GatewayRequestFeature? feature, Task<bool> enabled)
+    {
+        if (!await enabled)
         {
             await next(context);
             return;
@@ -42,6 +61,11 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
         AuthenticateResult result;
         try
         {
+            if (await BeginValidationAsync(context))
+            {
+                return;
+            }
+
             result = await context.AuthenticateAsync(Scheme);
         }
         catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
@@ -108,7 +132,29 @@ internal sealed partial class TokenCheckMiddleware(RequestDelegate next, IAuthen
             return value.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase) && (value.Length == 6 || value[6] == ' ');
         }
 
-        return request.Query.ContainsKey("access_token") || WebSocketBearerSubprotocol.Offers(request);
+        // Note: Request.Query parses (and allocates) the query string; most requests have none.
+        return (request.QueryString.HasValue && request.Query.ContainsKey("access_token")) || WebSocketBearerSubprotocol.Offers(request);
+    }
+
+    /// <summary>
+    /// Does for this request what the authentication middleware does for every request: OpenIddict starts its per-request
+    /// transaction in its request handler, and authenticating without one fails. True when the handler answered the
+    /// request itself.
+    /// </summary>
+    /// <remarks>
+    /// Note: the gateway keeps the authentication middleware out of its pipeline (see <c>MapTesseraGateway</c>), so only
+    /// requests that carry a token pay for OpenIddict. When a host runs the middleware anyway (embedded mode), the
+    /// transaction already exists and this does nothing.
+    /// </remarks>
+    private static async Task<bool> BeginValidationAsync(HttpContext context)
+    {
+        if (context.Features.Get<OpenIddictValidationAspNetCoreFeature>()?.Transaction is not null)
+        {
+            return false;
+        }
+
+        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        return await handlers.GetHandlerAsync(context, Scheme) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync();
     }
 
     private Task<bool> IsEnabledAsync() =>

@@ -34,5 +34,15 @@ internal sealed class WebSocketBearerSubprotocol : IOpenIddictValidationHandler<
 
     public static bool Offers(HttpRequest request) => TryRead(request.Headers.SecWebSocketProtocol, out _);
 
-    public static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token) => Tessera.Security.WebSocketBearer.TryRead(header, out token);
+    public static bool TryRead(Microsoft.Extensions.Primitives.StringValues header, out string token)
+    {
+        // Note: the shared reader takes an IEnumerable, which boxes; nearly every request has no such header.
+        if (header.Count == 0)
+        {
+            token = "";
+            return false;
+        }
+
+        return Tessera.Security.WebSocketBearer.TryRead(header, out token);
+    }
 }
