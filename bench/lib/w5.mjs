@@ -4,6 +4,9 @@
 //   - latency from each write's acknowledgement (its HTTP answer read by the writer) to each
 //     subscriber's receipt of that row, p50/p99 over all S*N/D deliveries (a row that arrives before
 //     the writer has read its ack counts as 0 ms; `early` says how many did);
+//   - where the tail comes from, per write: its first delivery (firstP50/P99), the spread from its first to
+//     its last delivery (spreadP50/P99), and how many writes hold the deliveries slower than p99
+//     (slowWrites: few means whole-server stalls, e.g. the CPU taken by others; many means a slow fan-out);
 //   - server memory per idle subscription: VmRSS of the server process (/proc/PID/status) after
 //     the S subscriptions are open and idle, minus VmRSS just before they were opened, divided by S
 //     (memPerSubKb); and the same over the second half of the openings only (memPerSubMarginalKb),
@@ -242,18 +245,31 @@ async function runProtocol(ctx, t, pool, protocol, p) {
   });
 
   const latencies = [];
+  const firsts = [], spreads = [], worst = []; // per write: first delivery, last minus first, slowest delivery
   let early = 0;
   for (const ack of acks) {
     if (!ack) continue;
-    for (const at of received.get(ack.id) || []) {
+    const times = received.get(ack.id) || [];
+    for (const at of times) {
       if (at < ack.at) early++;
       latencies.push(Math.max(0, at - ack.at));
+    }
+    if (times.length) {
+      const lo = Math.min(...times), hi = Math.max(...times);
+      firsts.push(Math.max(0, lo - ack.at));
+      spreads.push(hi - lo);
+      worst.push(Math.max(0, hi - ack.at));
     }
   }
   const missing = expected - latencies.length;
   if (missing > 0) errorKinds.missing = missing;
   subs.forEach((s) => s.close());
   const sorted = Float64Array.from(latencies).sort();
+  const pct = (xs, q) => round2(percentile(Float64Array.from(xs).sort(), q));
+  // Where the tail comes from: a stall of the whole server (GC, CPU taken by others) delays every subscriber of the writes
+  // it hits, so few writes hold all the slow deliveries; a slow fan-out instead shows as a large spread within each write.
+  const p99 = percentile(sorted, 99);
+  const slowWrites = worst.filter((w) => w > p99).length;
   const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
   return {
     id: `W5${protocol === 'ws' ? 'ws' : 'cont'}`,
@@ -263,6 +279,11 @@ async function runProtocol(ctx, t, pool, protocol, p) {
     p50: round2(percentile(sorted, 50)),
     p99: round2(percentile(sorted, 99)),
     max: round2(sorted.length ? sorted[sorted.length - 1] : null),
+    firstP50: pct(firsts, 50),
+    firstP99: pct(firsts, 99),
+    spreadP50: pct(spreads, 50),
+    spreadP99: pct(spreads, 99),
+    slowWrites,
     early,
     requests: p.docs,
     deliveries: latencies.length,
@@ -298,6 +319,7 @@ export async function w5(ctx) {
     out.push(await runProtocol(ctx, t, pool, 'continuous', p));
     for (const r of out) {
       ctx.log(`${r.id}: p50=${r.p50}ms p99=${r.p99}ms max=${r.max}ms over ${r.deliveries}/${r.expected} deliveries (${r.early} before the ack), ` +
+        `per write: first p50/p99 ${r.firstP50}/${r.firstP99}ms, spread p50/p99 ${r.spreadP50}/${r.spreadP99}ms, ${r.slowWrites} writes hold the deliveries over p99, ` +
         `${r.memPerSubKb} KB/idle subscription (marginal ${r.memPerSubMarginalKb}), writes ${r.writesPerSec}/s, server ${r.serverCores} cores, other ${r.otherCores ?? '?'}`);
     }
     return out;

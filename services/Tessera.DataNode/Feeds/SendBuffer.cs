@@ -9,6 +9,12 @@ namespace Tessera.DataNode.Feeds;
 /// which the connection overflows. Once closed nothing joins and the sender sends what is queued; once overflowed,
 /// what is queued is dropped.
 /// </summary>
+/// <remarks>
+/// Note: there is no sender task while the connection is idle. Whoever queues a message into an idle buffer is told to
+/// start sending (<see cref="SendStart.Start"/>); that sender takes messages until the queue is empty, then gives the
+/// role back in the same lock that a new message checks. So the common case (one row into an idle connection) is written
+/// to the socket by the thread that produced it, without a hop to another task, and an idle connection holds no sender.
+/// </remarks>
 internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
 {
     private readonly Lock gate = new();
@@ -16,7 +22,7 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
     private OutgoingMessage? tail;
     private long bytes;
     private int rows;
-    private TaskCompletionSource? dataWaiter;
+    private bool sending;
     private TaskCompletionSource? roomWaiter;
 
     public SendBufferState State { get; private set; }
@@ -33,37 +39,36 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
         }
     }
 
-    public bool TryEnqueueRow(OutgoingMessage message)
+    /// <summary>Adds a row if it fits; <see cref="SendStart.Start"/> tells the caller to start the sender.</summary>
+    public SendStart TryEnqueueRow(OutgoingMessage message)
     {
         lock (gate)
         {
             if (State != SendBufferState.Open || !HasRoom())
             {
-                return false;
+                return SendStart.Rejected;
             }
 
-            Append(message);
-            return true;
+            return Append(message);
         }
     }
 
     /// <summary>
-    /// Adds a control message; false (and the message dropped) when the buffer no longer accepts messages, or when it
-    /// would hold more than twice the byte bound (then the caller overflows the connection).
+    /// Adds a control message; <see cref="SendStart.Rejected"/> (and the message dropped) when the buffer no longer
+    /// accepts messages, or when it would hold more than twice the byte bound (then the caller overflows the connection).
     /// </summary>
-    public bool TryEnqueue(OutgoingMessage message)
+    public SendStart TryEnqueue(OutgoingMessage message)
     {
         lock (gate)
         {
             if (State == SendBufferState.Open && bytes + message.Length <= 2L * options.SendBufferBytes)
             {
-                Append(message);
-                return true;
+                return Append(message);
             }
         }
 
         message.Release();
-        return false;
+        return SendStart.Rejected;
     }
 
     /// <summary>Completes when a row would fit, or when the buffer stops accepting messages.</summary>
@@ -81,15 +86,26 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
         }
     }
 
-    /// <summary>Takes the next message for the socket; false when none is queued (see <see cref="WaitForDataAsync"/>).</summary>
-    public bool TryDequeue([NotNullWhen(true)] out OutgoingMessage? message)
+    /// <summary>
+    /// The sender takes the next message for the socket. When none is queued: while the buffer is open the sender role is
+    /// given back (the next message starts a sender again) and this returns <see cref="SendNext.Idle"/>; once the buffer
+    /// was closed or overflowed, the sender keeps the role for good and gets <see cref="SendNext.Finish"/>: it ends the
+    /// connection (no other sender ever starts).
+    /// </summary>
+    public SendNext TryDequeue([NotNullWhen(true)] out OutgoingMessage? message)
     {
         lock (gate)
         {
             message = head;
             if (message is null)
             {
-                return false;
+                if (State == SendBufferState.Open)
+                {
+                    sending = false;
+                    return SendNext.Idle;
+                }
+
+                return SendNext.Finish;
             }
 
             head = message.Next;
@@ -99,25 +115,7 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
                 tail = null;
             }
 
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// Completes when a message is queued or the buffer stops accepting messages. Note: a plain task, no async state
-    /// machine, since every idle connection's sender waits here.
-    /// </summary>
-    public Task WaitForDataAsync()
-    {
-        lock (gate)
-        {
-            if (head is not null || State != SendBufferState.Open)
-            {
-                return Task.CompletedTask;
-            }
-
-            dataWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return dataWaiter.Task;
+            return SendNext.Message;
         }
     }
 
@@ -141,30 +139,37 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
         room?.TrySetResult();
     }
 
-    /// <summary>The consumer fell behind: drop what waits and let the sender tell the client where to resume. True for the call that did it.</summary>
-    public bool Overflow() => Stop(SendBufferState.Overflowed, drop: true);
+    /// <summary>
+    /// The consumer fell behind: drop what waits and let the sender tell the client where to resume. <see cref="SendStop.Stopped"/>
+    /// for the call that did it, <see cref="SendStop.StoppedStartSender"/> when no sender runs and the caller must start one.
+    /// </summary>
+    public SendStop Overflow() => Stop(SendBufferState.Overflowed, drop: true);
 
     /// <summary>The connection ends: nothing joins any more; the sender sends what is queued, then closes the socket.</summary>
-    public bool Close() => Stop(SendBufferState.Closed, drop: false);
+    public SendStop Close() => Stop(SendBufferState.Closed, drop: false);
 
     /// <summary>Drops whatever is still queued, whatever the state (the socket broke, or the connection is over).</summary>
     public void DropAll() => Stop(State == SendBufferState.Open ? SendBufferState.Closed : State, drop: true);
 
-    private bool Stop(SendBufferState state, bool drop)
+    private SendStop Stop(SendBufferState state, bool drop)
     {
         OutgoingMessage? dropped = null;
-        TaskCompletionSource? data, room;
-        bool changed;
+        TaskCompletionSource? room;
+        var result = SendStop.AlreadyStopped;
         lock (gate)
         {
-            changed = State == SendBufferState.Open && state != SendBufferState.Open;
+            var changed = State == SendBufferState.Open && state != SendBufferState.Open;
             if (changed)
             {
                 State = state;
+
+                // The sender finishes the connection; if none runs, the caller starts one to do that.
+                result = sending ? SendStop.Stopped : SendStop.StoppedStartSender;
+                sending = true;
             }
             else if (!drop)
             {
-                return false;
+                return SendStop.AlreadyStopped;
             }
 
             if (drop)
@@ -179,7 +184,6 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
                 }
             }
 
-            (data, dataWaiter) = (dataWaiter, null);
             (room, roomWaiter) = (roomWaiter, null);
         }
 
@@ -188,14 +192,13 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
             m.Release();
         }
 
-        data?.TrySetResult();
         room?.TrySetResult();
-        return changed;
+        return result;
     }
 
     private bool HasRoom() => bytes < options.SendBufferBytes && rows < options.SendBufferChanges;
 
-    private void Append(OutgoingMessage message)
+    private SendStart Append(OutgoingMessage message)
     {
         if (tail is null)
         {
@@ -210,11 +213,13 @@ internal sealed class SendBuffer(FeedOptions options, FeedMetrics metrics)
         bytes += message.Length;
         rows += message.IsRow ? 1 : 0;
         metrics.Buffered(message.Length, bytes);
-        if (dataWaiter is { } data)
+        if (sending)
         {
-            dataWaiter = null;
-            data.TrySetResult();
+            return SendStart.Queued;
         }
+
+        sending = true;
+        return SendStart.Start;
     }
 }
 
@@ -223,4 +228,33 @@ internal enum SendBufferState
     Open,
     Closed,
     Overflowed,
+}
+
+/// <summary>What queuing a message asks of the caller.</summary>
+internal enum SendStart
+{
+    /// <summary>Not queued (and released).</summary>
+    Rejected,
+
+    /// <summary>Queued; the running sender takes it.</summary>
+    Queued,
+
+    /// <summary>Queued into an idle buffer: the caller is now the sender and must start sending.</summary>
+    Start,
+}
+
+/// <summary>What the sender does next.</summary>
+internal enum SendNext
+{
+    Message,
+    Idle,
+    Finish,
+}
+
+/// <summary>The result of closing or overflowing the buffer.</summary>
+internal enum SendStop
+{
+    AlreadyStopped,
+    Stopped,
+    StoppedStartSender,
 }

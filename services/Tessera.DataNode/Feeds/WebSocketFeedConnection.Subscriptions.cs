@@ -40,14 +40,18 @@ internal sealed partial class WebSocketFeedConnection
         }
 
         WebSocketSubscription? replaced;
+        bool full;
         lock (gate)
         {
             subscriptions.TryGetValue(db, out replaced);
-            if (replaced is null && subscriptions.Count >= options.MaxSubscriptionsPerConnection)
-            {
-                Enqueue(WebSocketMessages.Error(db, "bad_request", $"A connection follows at most {options.MaxSubscriptionsPerConnection} databases."));
-                return;
-            }
+            full = replaced is null && subscriptions.Count >= options.MaxSubscriptionsPerConnection;
+        }
+
+        // Note: queued outside the lock: queuing may start the sender, which writes to the socket on this thread.
+        if (full)
+        {
+            Enqueue(WebSocketMessages.Error(db, "bad_request", $"A connection follows at most {options.MaxSubscriptionsPerConnection} databases."));
+            return;
         }
 
         // Subscribing again to a database replaces its subscription (new since, new filter): the old one's rows come first.
@@ -130,7 +134,7 @@ internal sealed partial class WebSocketFeedConnection
     /// </summary>
     internal async ValueTask EnqueueRowAsync(WebSocketSubscription subscription, OutgoingMessage message, CancellationToken cancellationToken)
     {
-        if (buffer.TryEnqueueRow(message))
+        if (TryEnqueueRow(message))
         {
             return;
         }
@@ -163,7 +167,7 @@ internal sealed partial class WebSocketFeedConnection
                     }
 
                     await room;
-                    if (buffer.TryEnqueueRow(message))
+                    if (TryEnqueueRow(message))
                     {
                         return;
                     }
@@ -178,6 +182,21 @@ internal sealed partial class WebSocketFeedConnection
         {
             message.Release();
             throw;
+        }
+    }
+
+    // A row into an idle connection is written to the socket right here, on the subscription's own thread.
+    private bool TryEnqueueRow(OutgoingMessage message)
+    {
+        switch (buffer.TryEnqueueRow(message))
+        {
+            case SendStart.Start:
+                _ = SendAsync();
+                return true;
+            case SendStart.Queued:
+                return true;
+            default:
+                return false;
         }
     }
 

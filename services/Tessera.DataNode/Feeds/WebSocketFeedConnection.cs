@@ -8,8 +8,9 @@ namespace Tessera.DataNode.Feeds;
 /// <summary>
 /// One accepted WebSocket of <c>_changes?feed=websocket</c> (protocol: docs/websocket-feed.md). Three kinds of work share
 /// it: a receive loop (client messages: subscribe, unsubscribe, ping), one <see cref="ChangeStream"/> per followed
-/// database (each queues rows on the <see cref="SendBuffer"/>), and one send loop, the only writer of the socket.
-/// Idle, it holds no buffer: it waits with a zero-byte read, and rows wait in the change hub, not in memory.
+/// database (each queues rows on the <see cref="SendBuffer"/>), and one sender at a time, the only writer of the socket,
+/// started by whoever queues a message into an idle buffer (<see cref="SendAsync"/>).
+/// Idle, it holds no buffer and no sender: it waits with a zero-byte read, and rows wait in the change hub, not in memory.
 /// </summary>
 internal sealed partial class WebSocketFeedConnection : IDisposable
 {
@@ -26,6 +27,9 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
 
     // Cancels every socket operation: that aborts the socket. Armed with CloseTimeoutMs once the connection closes.
     private readonly CancellationTokenSource abort = new();
+
+    // Completed by the sender once it ended the connection (close frame sent, or the socket broke).
+    private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<WebSocketSubscription>? overflowed;
     private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure;
     private string closeReason = "";
@@ -55,7 +59,6 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
         }
 
         services.Metrics.ConnectionOpened();
-        var sender = SendLoopAsync();
         try
         {
             using var stopping = services.Lifetime.ApplicationStopping.Register(
@@ -63,7 +66,17 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
             using var heartbeats = TimeProvider.System.CreateTimer(
                 static state => ((WebSocketFeedConnection)state!).Enqueue(WebSocketMessages.Heartbeat()), this, heartbeat, heartbeat);
             Start(first);
-            await ReceiveLoopAsync();
+
+            // Note: the receive loop is this method's own (no second state machine per idle connection). A zero-byte read
+            // waits for the next frame without holding a buffer, so an idle connection owns none.
+            while (true)
+            {
+                var next = await socket.ReceiveAsync(Memory<byte>.Empty, abort.Token);
+                if (next.MessageType == WebSocketMessageType.Close || !await ReceiveMessageAsync(next))
+                {
+                    break;
+                }
+            }
         }
         catch (Exception exception) when (IsDisconnect(exception))
         {
@@ -73,7 +86,7 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
         {
             Close(WebSocketCloseStatus.NormalClosure, "");
             await StopSubscriptionsAsync();
-            await sender;
+            await finished.Task;
             services.Metrics.ConnectionClosed();
             Dispose();
         }
@@ -88,71 +101,68 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
     /// <summary>Queues a control message; one that does not fit even twice the byte bound overflows the connection.</summary>
     internal void Enqueue(OutgoingMessage message)
     {
-        if (!buffer.TryEnqueue(message) && buffer.State == SendBufferState.Open)
+        switch (buffer.TryEnqueue(message))
         {
-            Overflow();
+            case SendStart.Start:
+                _ = SendAsync();
+                break;
+            case SendStart.Rejected when buffer.State == SendBufferState.Open:
+                Overflow();
+                break;
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>Reads the rest of a client message whose first frame arrived, and handles it. False: the connection ends.</summary>
+    private async Task<bool> ReceiveMessageAsync(ValueWebSocketReceiveResult first)
     {
-        while (true)
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Min(4096, options.MaxMessageBytes + 1));
+        try
         {
-            // Note: a zero-byte read waits for the next frame without holding a buffer, so an idle connection owns none.
-            var first = await socket.ReceiveAsync(Memory<byte>.Empty, abort.Token);
-            if (first.MessageType == WebSocketMessageType.Close)
+            var length = 0;
+            var result = first;
+            while (!result.EndOfMessage)
             {
-                return;
-            }
-
-            var rented = ArrayPool<byte>.Shared.Rent(Math.Min(4096, options.MaxMessageBytes + 1));
-            try
-            {
-                var length = 0;
-                var result = first;
-                while (!result.EndOfMessage)
+                if (length == rented.Length)
                 {
-                    if (length == rented.Length)
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(rented.Length * 2, options.MaxMessageBytes + 1));
-                        rented.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(rented);
-                        rented = larger;
-                    }
-
-                    result = await socket.ReceiveAsync(rented.AsMemory(length), abort.Token);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-
-                    length += result.Count;
-                    if (length > options.MaxMessageBytes)
-                    {
-                        Enqueue(WebSocketMessages.Error(null, "too_large", $"Messages are limited to {options.MaxMessageBytes} bytes."));
-                        Close(WebSocketCloseStatus.MessageTooBig, "Message too large.");
-                        await DrainUntilCloseAsync(rented);
-                        return;
-                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(rented.Length * 2, options.MaxMessageBytes + 1));
+                    rented.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(rented);
+                    rented = larger;
                 }
 
-                if (buffer.State != SendBufferState.Open)
+                result = await socket.ReceiveAsync(rented.AsMemory(length), abort.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    continue;
+                    return false;
                 }
 
-                if (first.MessageType == WebSocketMessageType.Binary)
+                length += result.Count;
+                if (length > options.MaxMessageBytes)
                 {
-                    Enqueue(WebSocketMessages.Error(null, "bad_request", "Messages must be JSON text frames."));
-                    continue;
+                    Enqueue(WebSocketMessages.Error(null, "too_large", $"Messages are limited to {options.MaxMessageBytes} bytes."));
+                    Close(WebSocketCloseStatus.MessageTooBig, "Message too large.");
+                    await DrainUntilCloseAsync(rented);
+                    return false;
                 }
-
-                await HandleAsync(ClientMessage.Parse(rented.AsMemory(0, length)));
             }
-            finally
+
+            if (buffer.State != SendBufferState.Open)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                return true;
             }
+
+            if (first.MessageType == WebSocketMessageType.Binary)
+            {
+                Enqueue(WebSocketMessages.Error(null, "bad_request", "Messages must be JSON text frames."));
+                return true;
+            }
+
+            await HandleAsync(ClientMessage.Parse(rented.AsMemory(0, length)));
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -164,67 +174,90 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
         }
     }
 
-    private async Task SendLoopAsync()
+    /// <summary>
+    /// The sender: writes queued messages to the socket until the queue is empty, then gives the role back. Started by
+    /// whoever queued into an idle buffer (<see cref="SendStart.Start"/>), so it runs on that thread until a write has to
+    /// wait for the socket. Once the buffer is closed or overflowed the last sender also ends the connection.
+    /// </summary>
+    private async Task SendAsync()
     {
+        var ending = false;
         try
         {
             while (true)
             {
-                if (!buffer.TryDequeue(out var message))
+                var next = buffer.TryDequeue(out var message);
+                if (next == SendNext.Idle)
                 {
-                    if (buffer.State != SendBufferState.Open)
-                    {
-                        break;
-                    }
+                    return;
+                }
 
-                    await buffer.WaitForDataAsync();
-                    continue;
+                if (next == SendNext.Finish)
+                {
+                    ending = true;
+                    await FinishAsync();
+                    return;
                 }
 
                 try
                 {
-                    await socket.SendAsync(message.Bytes, WebSocketMessageType.Text, endOfMessage: true, abort.Token);
+                    await socket.SendAsync(message!.Bytes, WebSocketMessageType.Text, endOfMessage: true, abort.Token);
                 }
                 finally
                 {
-                    buffer.Sent(message);
+                    buffer.Sent(message!);
                 }
 
                 message.Owner?.Acknowledge(message.Seq);
             }
-
-            if (buffer.State == SendBufferState.Overflowed)
-            {
-                // Each database's resume point is the last sequence the socket took: what was queued after it is gone.
-                foreach (var subscription in overflowed ?? [])
-                {
-                    var notice = WebSocketMessages.Overflow(subscription.Db, subscription.Acknowledged);
-                    try
-                    {
-                        await socket.SendAsync(notice.Bytes, WebSocketMessageType.Text, endOfMessage: true, abort.Token);
-                    }
-                    finally
-                    {
-                        notice.Release();
-                    }
-                }
-
-                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, OverflowReason, abort.Token);
-            }
-            else if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(closeStatus, closeReason, abort.Token);
-            }
         }
-        catch (Exception exception) when (IsDisconnect(exception))
+        catch (Exception exception)
         {
-            // The socket broke or was aborted: stop everything; the receive loop ends with it.
+            // The socket broke or was aborted: stop everything; the receive loop ends with it. (This sender keeps the role:
+            // the buffer is closed now, so no other one starts.)
+            ending = true;
+            if (!IsDisconnect(exception))
+            {
+                LogSendFailed(services.Logger, exception, tenant);
+            }
+
             Close(WebSocketCloseStatus.NormalClosure, "");
             await abort.CancelAsync();
         }
         finally
         {
-            buffer.DropAll();
+            if (ending)
+            {
+                buffer.DropAll();
+                finished.TrySetResult();
+            }
+        }
+    }
+
+    // The buffer was closed and everything queued went out (or was dropped by an overflow): the close handshake.
+    private async Task FinishAsync()
+    {
+        if (buffer.State == SendBufferState.Overflowed)
+        {
+            // Each database's resume point is the last sequence the socket took: what was queued after it is gone.
+            foreach (var subscription in overflowed ?? [])
+            {
+                var notice = WebSocketMessages.Overflow(subscription.Db, subscription.Acknowledged);
+                try
+                {
+                    await socket.SendAsync(notice.Bytes, WebSocketMessageType.Text, endOfMessage: true, abort.Token);
+                }
+                finally
+                {
+                    notice.Release();
+                }
+            }
+
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, OverflowReason, abort.Token);
+        }
+        else if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await socket.CloseOutputAsync(closeStatus, closeReason, abort.Token);
         }
     }
 
@@ -241,11 +274,7 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
             closeReason = reason;
         }
 
-        if (buffer.Close())
-        {
-            CancelSubscriptions();
-            abort.CancelAfter(options.CloseTimeoutMs);
-        }
+        Stopped(buffer.Close());
     }
 
     private void Overflow()
@@ -262,13 +291,32 @@ internal sealed partial class WebSocketFeedConnection : IDisposable
             overflowed = snapshot;
         }
 
-        if (buffer.Overflow())
+        var stop = buffer.Overflow();
+        if (stop != SendStop.AlreadyStopped)
         {
             services.Metrics.Overflowed();
-            CancelSubscriptions();
-            abort.CancelAfter(options.CloseTimeoutMs);
+        }
+
+        Stopped(stop);
+    }
+
+    private void Stopped(SendStop stop)
+    {
+        if (stop == SendStop.AlreadyStopped)
+        {
+            return;
+        }
+
+        CancelSubscriptions();
+        abort.CancelAfter(options.CloseTimeoutMs);
+        if (stop == SendStop.StoppedStartSender)
+        {
+            _ = SendAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending on a WebSocket feed of {Tenant} failed; the connection was closed")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string tenant);
 
     private static bool IsDisconnect(Exception exception) =>
         exception is WebSocketException or OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or ObjectDisposedException;
