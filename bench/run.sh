@@ -7,7 +7,8 @@
 # Options:
 #   --quick                 short workloads (see lib/workloads.mjs PROFILES)
 #   --store pg|sqlite|both  Tessera storage to benchmark (default pg)
-#   --only W1,W2,W3,W4,W5,W6  subset of workloads (W5 = live change feeds, W6 = PouchDB replication)
+#   --only W1,W2,W3,W4,W5,W6  subset of workloads (W5 = live change feeds, W6 = PouchDB replication,
+#                           W7 = continuous server-side _replicate latency, not in the default set)
 #   --no-build              reuse artifacts/bin/Tessera.Server/release (skip dotnet build)
 #   --tessera-url URL       use an already running Tessera; URL is the database base,
 #                           e.g. http://127.0.0.1:5000/t/dev (no build, no PostgreSQL)
@@ -32,6 +33,8 @@
 #                           against N silos of one Orleans cluster (ADO.NET clustering on the same PostgreSQL), load
 #                           spread over every silo's HTTP port. Prints the ratio N silos / 1 silo (goal >= 0.9x) and
 #                           how many database grains each silo holds (bench/grain-counter, a startup hook)
+#   --silo-routing R        with --silos: affinity (default; each database's requests reach one silo, as the gateway's
+#                           DatabaseAffinity load balancing sends them) or spread (every silo gets every database's requests)
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
@@ -50,7 +53,7 @@ DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 GATEWAY_DLL="$REPO/artifacts/bin/Tessera.Gateway/release/Tessera.Gateway.dll"
 GRAIN_COUNTER_DLL="$REPO/artifacts/bin/Tessera.Bench.GrainCounter/release/Tessera.Bench.GrainCounter.dll"
 
-SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
+SILO_ROUTING=affinity SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,7 +72,8 @@ while [ $# -gt 0 ]; do
     --databases) DATABASES="$2"; shift ;;
     --gateway) GATEWAY=1 ;;
     --silos) SILOS="$2"; shift ;;
-    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
+    --silo-routing) SILO_ROUTING="$2"; shift ;;
+    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -294,7 +298,7 @@ start_silo() { # $1 = silo number: Tessera on the round's PostgreSQL, a member o
 run_silos() {
   local name="$1" out="$2" urls="$3"; shift 3
   log "W1M $name"
-  node "$BENCH/lib/silos.mjs" --name "$name" --urls "$urls" --out "$out" --wait-quiet "$WAIT_QUIET" "$@" &
+  node "$BENCH/lib/silos.mjs" --name "$name" --urls "$urls" --out "$out" --wait-quiet "$WAIT_QUIET" --routing "$SILO_ROUTING" "$@" &
   BENCH_PID=$!
   wait "$BENCH_PID" || FAILED=1
   BENCH_PID=

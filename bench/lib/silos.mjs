@@ -6,7 +6,11 @@
 //       [--wait-quiet SECONDS]
 //
 // Creates --dbs fresh databases (database i through silo i mod S, so no silo creates them all), then POSTs one ~300-byte
-// doc per request at --concurrency: worker w writes to database w mod dbs, and sends its k-th request to silo (w + k) mod S.
+// doc per request at --concurrency: worker w writes to database w mod dbs.
+// --routing affinity (default): every request for database i goes to silo i mod S, as the gateway's DatabaseAffinity
+// load balancing sends each database to one data node (there by rendezvous hashing); grains are placed on their first
+// caller's silo, so writes meet their grain locally. --routing spread: worker w sends its k-th request to silo (w + k) mod S
+// (a load balancer without affinity), so about (S-1)/S of the writes are forwarded silo to silo.
 // So every silo's HTTP port serves every database and, with S silos, about (S-1)/S of the writes reach the database's
 // grain through another silo (the call is forwarded silo to silo): what a load balancer without affinity does.
 //
@@ -32,6 +36,7 @@ const { values: a } = parseArgs({
     quick: { type: 'boolean', default: false },
     'run-id': { type: 'string', default: Date.now().toString(36) },
     'wait-quiet': { type: 'string', default: '0' },
+    routing: { type: 'string', default: 'affinity' },
   },
 });
 if (!a.name || !a.urls || !a.out) {
@@ -43,6 +48,8 @@ const urls = a.urls.split(',').map((u) => u.replace(/\/+$/, ''));
 const grainsFiles = a['grains-files'].split(',').filter(Boolean);
 const serverPids = a['server-pids'].split(',').filter(Boolean).map(Number);
 const nDbs = Number(a.dbs), concurrency = Number(a.concurrency);
+if (!['affinity', 'spread'].includes(a.routing)) { console.error('--routing affinity|spread'); process.exit(2); }
+const affinity = a.routing === 'affinity';
 const p = PROFILES[a.quick ? 'quick' : 'full'];
 const dbPrefix = `bench_${a['run-id'].toLowerCase().replace(/[^a-z0-9]/g, '')}`;
 const log = (msg) => console.error(`[silos ${a.name}] ${msg}`);
@@ -93,7 +100,7 @@ try {
   const r = await runLoad({
     pool, concurrency, warmupMs: p.warmupMs, durationMs: p.durationMs, maxRequests: 2_000_000,
     next: (w, seq) => ({
-      method: 'POST', path: dbs[w % nDbs], headers: headersOf[(w + turn[w]++) % urls.length],
+      method: 'POST', path: dbs[w % nDbs], headers: headersOf[affinity ? (w % nDbs) % urls.length : (w + turn[w]++) % urls.length],
       body: JSON.stringify(makeDoc(seq, { worker: w })),
     }),
     check: (_w, _req, status, text) => {
@@ -142,7 +149,7 @@ try {
   }
   result = {
     placementProbe: probe,
-    id: 'W1M', title: `POST doc, c=${concurrency}, ${nDbs} dbs, ${urls.length} silo${urls.length > 1 ? 's' : ''}`, unit: 'docs/s',
+    id: 'W1M', title: `POST doc, c=${concurrency}, ${nDbs} dbs, ${urls.length} silo${urls.length > 1 ? 's' : ''}, routing ${a.routing}`, unit: 'docs/s', routing: a.routing,
     silos: urls.length, databases: nDbs, ...r, activations: grainsFiles.length ? silos : null,
   };
   const errs = r.errors ? `  ERRORS=${r.errors} ${JSON.stringify(r.errorKinds)}` : '';

@@ -26,6 +26,7 @@ public static class GatewayServiceCollectionExtensions
         }
 
         builder.Services.AddSingleton<ProxyDestinationsHealthCheck>();
+        builder.Services.AddSingleton<Yarp.ReverseProxy.LoadBalancing.ILoadBalancingPolicy, DatabaseAffinityLoadBalancingPolicy>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
             // Note: "Set" replaces any value; the policies already removed the client's, so these are the proxy's alone.

@@ -10,11 +10,14 @@ namespace Tessera.Grains;
 /// The single writer of one database. Calls are taken reentrantly and funnelled into one ordered queue that a single
 /// drain loop empties: consecutive document writes become one transaction (group commit), every other operation runs
 /// alone in its turn. State is only what storage also has (the catalog row), so the grain can move or deactivate anytime.
-/// Note: placed at random over the silos. The default placement picks the least loaded silo from statistics a second
-/// old, so a burst of new databases all landed on one silo (bench/run.sh --silos 2: 64 of 64); random spreads them.
+/// Note: activated on the silo of its first caller. The gateway sends every request for one database to the same data
+/// node (gateway DatabaseAffinityLoadBalancingPolicy, rendezvous hashing), so the grain lives where its requests arrive
+/// and writes need no silo-to-silo hop; databases spread over the nodes as the hash spreads them. Orleans' default
+/// placement picked the least loaded silo from statistics a second old instead, so a burst of new databases all
+/// landed on one silo (bench/run.sh --silos 2: 64 of 64).
 /// </summary>
 [Reentrant]
-[RandomPlacement]
+[PreferLocalPlacement]
 internal sealed partial class DatabaseGrain(
     IDatabaseCatalog catalog,
     IDocumentReader reader,
