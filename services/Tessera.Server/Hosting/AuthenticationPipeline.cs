@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Tessera.DataNode;
 
@@ -16,9 +18,19 @@ internal static class AuthenticationPipeline
 {
     public static WebApplication UseAuthenticationOutsideDataApi(this WebApplication app)
     {
+        // As WebApplication does: each middleware only when its services are registered (a data-only node has no authorization).
+        var registered = app.Services.GetRequiredService<IServiceProviderIsService>();
         var outsideDataApi = new ConditionalApplicationBuilder(app, http => !DataApiPaths.Contains(http.Request.Path));
-        outsideDataApi.UseAuthentication();
-        outsideDataApi.UseAuthorization();
+        if (registered.IsService(typeof(IAuthenticationSchemeProvider)))
+        {
+            outsideDataApi.UseAuthentication();
+        }
+
+        if (registered.IsService(typeof(IAuthorizationHandlerProvider)))
+        {
+            outsideDataApi.UseAuthorization();
+        }
+
         return app;
     }
 
