@@ -96,7 +96,7 @@ public sealed partial class ChangeHub
             {
                 Volatile.Write(ref entry.Again, 0);
                 var grain = grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(entry.Tenant, entry.Database));
-                var cursor = await grain.SubscribeChangesAsync(Observer());
+                var cursor = await SubscribeAsync(grain, entry);
 
                 // A different key means the database was deleted (and maybe created again): wake its waiters to find out.
                 Publish(entry.Key, cursor.DatabaseKey == entry.Key ? cursor.CommittedSeq : long.MaxValue);
@@ -115,6 +115,22 @@ public sealed partial class ChangeHub
         }
     }
 
+    // Registers for commits with their rows; a grain on a silo that predates that method fails the call, and then the
+    // node registers for sequence hints only (its subscribers read storage, as before).
+    private async Task<ChangeCursor> SubscribeAsync(IDatabaseGrain grain, Followed entry)
+    {
+        try
+        {
+            return await grain.SubscribeCommitsAsync(Observer());
+        }
+        catch (Exception exception)
+        {
+            LogCommitsUnsupported(logger, exception, entry.Tenant, entry.Database);
+        }
+
+        return await grain.SubscribeChangesAsync(Observer());
+    }
+
     private async Task RefreshAsync()
     {
         if (Interlocked.Exchange(ref refreshing, 1) == 1)
@@ -124,6 +140,7 @@ public sealed partial class ChangeHub
 
         try
         {
+            ForgetIdle();
             List<Followed> active = [], dropped = [];
             lock (followGate)
             {
@@ -181,6 +198,9 @@ public sealed partial class ChangeHub
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not register for commit rows of {Tenant}/{Database} (an older silo?); registering for sequence hints")]
+    private static partial void LogCommitsUnsupported(ILogger logger, Exception exception, string tenant, string database);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register for change notifications of {Tenant}/{Database}; retrying at the next refresh")]
     private static partial void LogRegistrationFailed(ILogger logger, Exception exception, string tenant, string database);
 
@@ -209,6 +229,12 @@ public sealed partial class ChangeHub
         public Task OnChangedAsync(long databaseKey, long updateSeq)
         {
             hub.PublishRemote(databaseKey, updateSeq);
+            return Task.CompletedTask;
+        }
+
+        public Task OnCommittedAsync(CommittedChanges changes)
+        {
+            hub.PublishCommittedRemote(changes);
             return Task.CompletedTask;
         }
 

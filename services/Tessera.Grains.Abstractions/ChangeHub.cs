@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Tessera.Grains;
 
 /// <summary>
-/// This node's broadcast of "database D reached sequence S". Notifications are hints: a subscriber always re-reads
-/// changes from storage, so a lost or coalesced notification delays it and never loses a change.
+/// This node's broadcast of "database D reached sequence S". Notifications are hints: a subscriber re-reads changes
+/// from storage unless the hub's recent rows of small commits cover its whole gap (ChangeHub.Recent.cs), so a lost or
+/// coalesced notification delays it and never loses a change.
 /// A DatabaseGrain publishes here after each commit on its own node; feeds on this node wait here, and while a feed
 /// follows a database (<see cref="Watch"/>) the hub also receives that database's hints from whichever node hosts its grain.
 /// </summary>
@@ -24,6 +25,11 @@ public sealed partial class ChangeHub : IDisposable
     /// <summary>Wakes every waiter of the database. Safe to call from any thread.</summary>
     public void Publish(long databaseKey, long updateSeq)
     {
+        if (updateSeq == long.MaxValue)
+        {
+            Forget(databaseKey);
+        }
+
         // Note: always keep the signal, so a waiter that read storage just before this publish still sees the new sequence.
         signals.GetOrAdd(databaseKey, static _ => new Signal()).Set(updateSeq);
     }
@@ -62,6 +68,11 @@ public sealed partial class ChangeHub : IDisposable
     // later reads storage after creating it, so it cannot miss this sequence).
     private void PublishRemote(long databaseKey, long updateSeq)
     {
+        if (updateSeq == long.MaxValue)
+        {
+            Forget(databaseKey);
+        }
+
         if (signals.TryGetValue(databaseKey, out var signal))
         {
             signal.Set(updateSeq);

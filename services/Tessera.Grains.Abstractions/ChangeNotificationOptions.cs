@@ -17,6 +17,21 @@ public sealed class ChangeNotificationOptions
     /// <summary>How long a database grain keeps sending hints to a node that stopped renewing (it crashed or lost its subscribers).</summary>
     [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
     public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A commit of at most this many documents carries its change rows in its notification (larger ones send the
+    /// sequence only, and subscribers read storage). 0 turns rows in notifications off.
+    /// </summary>
+    [Range(0, 1000)]
+    public int RowsPerNotification { get; set; } = 64;
+
+    /// <summary>How many recent change rows a node keeps per followed database to serve subscribers without a storage read.</summary>
+    [Range(0, 10_000)]
+    public int RecentRowsPerDatabase { get; set; } = 128;
+
+    /// <summary>How many databases a node keeps recent change rows for at once; others are served from storage.</summary>
+    [Range(0, 100_000)]
+    public int RecentDatabases { get; set; } = 1000;
 }
 
 /// <summary>A registration must outlive at least two missed renewals, or a busy node would drop out between them.</summary>

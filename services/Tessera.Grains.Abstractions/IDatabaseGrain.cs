@@ -36,5 +36,13 @@ public interface IDatabaseGrain : IGrainWithStringKey
     /// </summary>
     Task<ChangeCursor> SubscribeChangesAsync(IChangeObserver observer);
 
+    /// <summary>
+    /// Like <see cref="SubscribeChangesAsync"/>, but the observer receives <see cref="IChangeObserver.OnCommittedAsync"/>
+    /// (small commits carry their change rows) instead of <see cref="IChangeObserver.OnChangedAsync"/>.
+    /// Note: a method of its own, so a silo that predates it fails the call (the node then registers the old way) and a
+    /// node that predates it is never sent a message it cannot handle.
+    /// </summary>
+    Task<ChangeCursor> SubscribeCommitsAsync(IChangeObserver observer);
+
     Task UnsubscribeChangesAsync(IChangeObserver observer);
 }

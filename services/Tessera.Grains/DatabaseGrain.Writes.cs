@@ -110,7 +110,7 @@ internal sealed partial class DatabaseGrain
         }
 
         var fenced = commit.Batch with { ExpectedUpdateSeq = current.UpdateSeq };
-        return new InFlightCommit(commit, batch, current.Key, writer.CommitAsync(current.Key, fenced));
+        return new InFlightCommit(commit, batch, current.Key, current.UpdateSeq, writer.CommitAsync(current.Key, fenced));
     }
 
     /// <summary>Waits for the commit; acknowledges its writes only now. Returns false when it failed.</summary>
@@ -142,7 +142,7 @@ internal sealed partial class DatabaseGrain
             return false;
         }
 
-        await PublishCommittedAsync(inFlight.DatabaseKey, inFlight.Commit.Batch.UpdateSeq);
+        await PublishCommittedAsync(inFlight.DatabaseKey, inFlight.FromSeq, inFlight.Commit.Batch);
         Complete(inFlight.Commit, inFlight.Batch, inFlight.DatabaseKey);
         return true;
     }
@@ -169,5 +169,6 @@ internal sealed partial class DatabaseGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Another writer committed to {Tenant}/{Database}; this activation stops writing and deactivates")]
     private static partial void LogSecondWriter(ILogger logger, Exception exception, string tenant, string database);
 
-    private sealed record InFlightCommit(GroupCommit Commit, List<PendingWrite> Batch, long DatabaseKey, Task Task);
+    /// <param name="FromSeq">The database's sequence the commit starts from (its first change is the next one).</param>
+    private sealed record InFlightCommit(GroupCommit Commit, List<PendingWrite> Batch, long DatabaseKey, long FromSeq, Task Task);
 }

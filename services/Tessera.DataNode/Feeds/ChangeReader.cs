@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Tessera.Grains;
 using Tessera.Storage;
 
 namespace Tessera.DataNode.Feeds;
 
 /// <summary>
-/// Reads changes from storage for every feed: each document once, at its latest sequence, after a given sequence.
-/// Feeds never get rows from notifications, only from here, so a missed notification can delay but not lose a change.
+/// Reads changes for every feed: each document once, at its latest sequence, after a given sequence. Live pages come
+/// from the change hub's recent rows when those cover the reader's whole gap and the request needs nothing else
+/// (<see cref="FromMemory"/>), and from storage otherwise, so a missed notification can delay but not lose a change.
 /// </summary>
-internal sealed class ChangeReader(IDocumentReader reader)
+internal sealed class ChangeReader(IDocumentReader reader, ChangeHub hub, FeedMetrics metrics)
 {
     // A selector scans rows to find matches: in chunks, and at most this many per page so one read never runs long.
     private const int ScanChunk = 500;
@@ -78,6 +80,13 @@ internal sealed class ChangeReader(IDocumentReader reader)
     /// <param name="observed">The change hub's sequence read just before this read (see <see cref="ChangeStream"/>).</param>
     public Task<ChangePage> ReadPageAsync(long database, ChangesRequest request, long since, int max, long observed, CancellationToken ct)
     {
+        if (FromMemory(database, request, since, max, observed) is { } recent)
+        {
+            metrics.PageFromMemory();
+            return Task.FromResult(recent);
+        }
+
+        metrics.PageFromStorage();
         if (request.DocIds is not null || request.Selector is not null)
         {
             return ReadPageAsync(database, request, since, max, ct);
@@ -104,6 +113,45 @@ internal sealed class ChangeReader(IDocumentReader reader)
             return read.Task.WaitAsync(ct);
         }
     }
+
+    /// <summary>
+    /// The page from the hub's recent rows, or null when storage must be read: the request needs more than a row holds
+    /// (bodies, a selector, other leaves or conflicts), or the rows do not cover every change after <paramref name="since"/>
+    /// up to <paramref name="observed"/>. Then the rows are exactly what storage holds for that range (the grain sent them
+    /// after the commit), so the page is the one storage would give, in the same shape.
+    /// </summary>
+    private ChangePage? FromMemory(long database, ChangesRequest request, long since, int max, long observed)
+    {
+        if (request.IncludeDocs || request.Selector is not null || request.AllLeaves || request.Conflicts || request.Descending
+            || hub.Recent(database) is not { } recent || !recent.Covers(since, observed))
+        {
+            return null;
+        }
+
+        var rows = new List<DocumentWithBody>();
+        var all = recent.Rows;
+        for (var i = recent.IndexAfter(since); i < all.Count; i++)
+        {
+            var row = all[i];
+            if (request.DocIds is { } ids && !ids.Contains(row.Id))
+            {
+                continue;
+            }
+
+            if (rows.Count == max)
+            {
+                return new ChangePage(rows, rows[^1].Document.Seq, Complete: false);
+            }
+
+            rows.Add(new DocumentWithBody(new DocumentRecord(row.Id, row.WinningRev, row.Deleted, row.Seq, NoRevTree), null));
+        }
+
+        // Note: every change up to Through is in the rows, so the reader may skip to it (ChangeStream then is at or past observed).
+        return new ChangePage(rows, recent.Through, Complete: true);
+    }
+
+    // A row from memory has no revision tree: only requests that do not read it (no conflicts, no all_docs style) get one.
+    private static readonly byte[] NoRevTree = [];
 
     private async Task ShareAsync(SharedPageKey key, TaskCompletionSource<ChangePage> read, long database, ChangesRequest request, long since, int max)
     {

@@ -18,6 +18,8 @@ public sealed class FeedMetrics
     private long bufferedBytes;
     private long peakConnectionBufferedBytes;
     private long overflowCount;
+    private long pagesFromMemory;
+    private long pagesFromStorage;
 
     public FeedMetrics(IMeterFactory meters)
     {
@@ -39,6 +41,16 @@ public sealed class FeedMetrics
     public long PeakConnectionBufferedBytes => Interlocked.Read(ref peakConnectionBufferedBytes);
 
     public long Overflows => Interlocked.Read(ref overflowCount);
+
+    /// <summary>Live-feed pages served from the change hub's recent rows, without a storage read.</summary>
+    public long PagesFromMemory => Interlocked.Read(ref pagesFromMemory);
+
+    /// <summary>Live-feed pages read from storage.</summary>
+    public long PagesFromStorage => Interlocked.Read(ref pagesFromStorage);
+
+    internal void PageFromMemory() => Interlocked.Increment(ref pagesFromMemory);
+
+    internal void PageFromStorage() => Interlocked.Increment(ref pagesFromStorage);
 
     internal void ConnectionOpened()
     {
