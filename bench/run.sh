@@ -7,8 +7,8 @@
 # Options:
 #   --quick                 short workloads (see lib/workloads.mjs PROFILES)
 #   --store pg|sqlite|both  Tessera storage to benchmark (default pg)
-#   --only W1,W2,W3,W4,W5,W6  subset of workloads (W5 = live change feeds, W6 = PouchDB replication,
-#                           W7 = continuous server-side _replicate latency, not in the default set)
+#   --only W1,...,W7        subset of workloads (W5 = live change feeds, W6 = PouchDB replication,
+#                           W7 = continuous server-side _replicate latency, ~40 s per target)
 #   --no-build              reuse artifacts/bin/Tessera.Server/release (skip dotnet build)
 #   --tessera-url URL       use an already running Tessera; URL is the database base,
 #                           e.g. http://127.0.0.1:5000/t/dev (no build, no PostgreSQL)
@@ -53,7 +53,7 @@ DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 GATEWAY_DLL="$REPO/artifacts/bin/Tessera.Gateway/release/Tessera.Gateway.dll"
 GRAIN_COUNTER_DLL="$REPO/artifacts/bin/Tessera.Bench.GrainCounter/release/Tessera.Bench.GrainCounter.dll"
 
-SILO_ROUTING=affinity SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
+SILO_ROUTING=affinity SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6,W7 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -17,7 +17,7 @@ const { values: a } = parseArgs({
     url: { type: 'string' },
     out: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'W1,W2,W3,W4,W5,W6' },
+    only: { type: 'string', default: 'W1,W2,W3,W4,W5,W6,W7' },
     'server-pids': { type: 'string', default: '' },
     'run-id': { type: 'string', default: Date.now().toString(36) },
     'drop-dbs': { type: 'boolean', default: false },
@@ -25,7 +25,7 @@ const { values: a } = parseArgs({
   },
 });
 if (!a.name || !a.url || !a.out) {
-  console.error('usage: bench.mjs --name NAME --url DB_BASE_URL --out FILE [--quick] [--only W1,W2,W3,W4,W5,W6]');
+  console.error('usage: bench.mjs --name NAME --url DB_BASE_URL --out FILE [--quick] [--only W1,W2,W3,W4,W5,W6,W7]');
   process.exit(2);
 }
 

@@ -204,4 +204,6 @@ export const WORKLOADS = [
   { key: 'W5', run: async (ctx) => (await import('./w5.mjs')).w5(ctx) },
   // Imported only when selected: loading pouchdb costs time and memory the others do not need.
   { key: 'W6', run: async (ctx) => (await import('./w6.mjs')).w6(ctx) },
+  // W7, continuous server-side replication latency (the target's own _replicate).
+  { key: 'W7', run: async (ctx) => (await import('./w7.mjs')).w7(ctx) },
 ];

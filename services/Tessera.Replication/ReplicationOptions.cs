@@ -39,4 +39,22 @@ public sealed class ReplicationOptions
     /// </summary>
     [Url]
     public string? LocalBaseAddress { get; set; }
+
+    /// <summary>
+    /// Whether replications may connect to loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local
+    /// (169.254/16 with the cloud metadata service, fe80::/10), shared, unspecified, multicast and reserved addresses.
+    /// Unset: allowed on a single node (embedded mode, where replicating with a local CouchDB is the common case) and
+    /// refused in a cluster (<c>Tessera:Orleans:Clustering=AdoNet</c>), where a tenant's URL must not reach the
+    /// cluster's own services or the metadata endpoint. Bare database names of the tenant are never affected.
+    /// </summary>
+    public bool? AllowPrivateAddresses { get; set; }
+
+    /// <summary>
+    /// Hosts replications may reach even when they resolve to internal addresses: exact names (<c>couch.internal</c>,
+    /// <c>10.1.2.3</c>) or <c>*.domain</c> for every name under a domain.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>Internal networks replications may reach, in CIDR notation (<c>10.20.0.0/16</c>, <c>fd00:1::/64</c>).</summary>
+    public IList<string> AllowedNetworks { get; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Tessera.Replication;
@@ -17,27 +18,56 @@ public static class ReplicationServiceCollectionExtensions
     public static IHostApplicationBuilder AddTesseraReplication(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ReplicationOptions>().BindConfiguration("Tessera:Replication").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReplicationOptions>().BindConfiguration("Tessera:Replication")
+            .PostConfigure(o => o.AllowPrivateAddresses ??= !IsCluster(builder.Configuration))
+            .Validate(o => o.AllowedNetworks.All(n => IPNetwork.TryParse(n.Trim(), out _)), "Tessera:Replication:AllowedNetworks must hold CIDR networks such as 10.20.0.0/16")
+            .ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalServerAddress>();
         services.TryAddSingleton<Replicator>();
         services.TryAddSingleton<ReplicationJobStore>();
         services.TryAddSingleton<TransientJobRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationJobStarter>());
-        services.AddHttpClient(Replicator.HttpClientName, client =>
+        services.TryAddSingleton<OutboundAddressGuard>();
+        // Remote sources and targets: every connection passes the guard (when it is on).
+        services.AddHttpClient(Replicator.HttpClientName, ConfigureClient)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                // Note: each request has its own deadline (longpoll requests wait longer than the others).
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("Tessera-Replicator/1.0");
+                var handler = Handler();
+                var guard = sp.GetRequiredService<OutboundAddressGuard>();
+                if (guard.Enabled)
+                {
+                    handler.ConnectCallback = guard.ConnectAsync;
+                    // Note: through a proxy the callback would only see the proxy's address, not the destination.
+                    handler.UseProxy = false;
+                }
+
+                return handler;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.All,
-                ConnectTimeout = TimeSpan.FromSeconds(15),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
+            .RemoveAllLoggers();
+        // Bare database names of the tenant: this node's own address, which is loopback or private by nature.
+        services.AddHttpClient(Replicator.LocalHttpClientName, ConfigureClient)
+            .ConfigurePrimaryHttpMessageHandler(Handler)
             .RemoveAllLoggers();
         return builder;
     }
+
+    private static void ConfigureClient(HttpClient client)
+    {
+        // Note: each request has its own deadline (longpoll requests wait longer than the others).
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("Tessera-Replicator/1.0");
+    }
+
+    private static SocketsHttpHandler Handler() => new()
+    {
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.All,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
+
+    /// <summary>Several nodes share an Orleans cluster (ADO.NET membership): the node sits in a private network worth protecting.</summary>
+    private static bool IsCluster(IConfiguration configuration) =>
+        string.Equals(configuration["Tessera:Orleans:Clustering"], "AdoNet", StringComparison.OrdinalIgnoreCase);
 }

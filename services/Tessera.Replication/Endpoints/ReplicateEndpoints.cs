@@ -26,7 +26,7 @@ public static class ReplicateEndpoints
         return tenant;
     }
 
-    private static async Task<IResult> ReplicateAsync(HttpContext context, string tenant, Replicator replicator, IGrainFactory grains)
+    private static async Task<IResult> ReplicateAsync(HttpContext context, string tenant, Replicator replicator, OutboundAddressGuard guard, IGrainFactory grains)
     {
         var (json, error) = await RequestBody.ReadJsonAsync(context.Request, MaxBodyBytes);
         if (error is not null)
@@ -55,6 +55,15 @@ public static class ReplicateEndpoints
         if (definition.Cancel)
         {
             return await CancelAsync(grains, tenant, definition.LocalId);
+        }
+
+        // Note: answered before a continuous job starts (CouchDB would only show it in the job's state); the connection
+        // itself is checked again, so this is a courtesy, not the guard.
+        var urls = new[] { definition.Source.Url, definition.Target.Url }.OfType<Uri>();
+        if (await guard.FirstRefusedAsync(urls, context.RequestAborted) is { } refused)
+        {
+            var exception = ReplicationException.AddressRefused(refused.AbsoluteUri);
+            return new CouchError(exception.StatusCode, exception.Error, exception.Reason);
         }
 
         if (definition.Continuous)

@@ -371,10 +371,27 @@ internal sealed class CouchDatabaseClient(HttpClient http, Uri database, IReadOn
         {
             throw new ReplicationException(500, "connection_failed", $"{method} {display} timed out after {timeout.TotalSeconds:0} s", exception);
         }
+        catch (HttpRequestException exception) when (Refusal(exception) is { } refused)
+        {
+            throw ReplicationException.AddressRefused(display, refused);
+        }
         catch (HttpRequestException exception)
         {
             throw new ReplicationException(500, "connection_failed", $"{method} {display} failed: {exception.Message}", exception);
         }
+    }
+
+    private static OutboundAddressRefusedException? Refusal(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is OutboundAddressRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
     }
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)

@@ -25,6 +25,9 @@ public sealed partial class Replicator(
     /// <summary>The named <see cref="HttpClient"/> the replicator uses (configured by <c>AddTesseraReplication</c>).</summary>
     public const string HttpClientName = "Tessera.Replication";
 
+    /// <summary>The client for bare database names (this node itself): not subject to <see cref="OutboundAddressGuard"/>.</summary>
+    public const string LocalHttpClientName = "Tessera.Replication.Local";
+
     /// <summary>
     /// Replicates until the source has no more changes (one-shot) or until <paramref name="cancellationToken"/> fires
     /// (continuous; then it throws <see cref="OperationCanceledException"/>). Counters accumulate in <paramref name="stats"/>.
@@ -96,10 +99,10 @@ public sealed partial class Replicator(
     {
         // Note: a bare database name is this tenant's database on this very node; the job acts as the tenant's
         // administrator there (only tenant admins can start replications).
-        var (url, headers) = endpoint.Url is { } remote
-            ? (remote, endpoint.Headers)
-            : (localServer.Database(tenant, endpoint.LocalDatabase!), [.. endpoint.Headers, .. localCredentials.HeadersFor(tenant)]);
-        return new CouchDatabaseClient(httpClients.CreateClient(HttpClientName), url, headers, endpoint.Display, TimeSpan.FromMilliseconds(options.Value.RequestTimeoutMs));
+        var (url, headers, client) = endpoint.Url is { } remote
+            ? (remote, endpoint.Headers, HttpClientName)
+            : (localServer.Database(tenant, endpoint.LocalDatabase!), [.. endpoint.Headers, .. localCredentials.HeadersFor(tenant)], LocalHttpClientName);
+        return new CouchDatabaseClient(httpClients.CreateClient(client), url, headers, endpoint.Display, TimeSpan.FromMilliseconds(options.Value.RequestTimeoutMs));
     }
 
     private async Task ReplicateBatchAsync(CouchDatabaseClient source, CouchDatabaseClient target, IReadOnlyList<ChangeRow> rows, ReplicationStats stats, CancellationToken ct)

@@ -209,6 +209,15 @@ internal sealed partial class ReplicationJobGrain(
                 // Stopped (or the node is shutting down, which can fail a request before the token fires): not a crash.
                 return;
             }
+            catch (ReplicationException exception) when (exception.Permanent)
+            {
+                // A refused address stays refused: report it once instead of knocking again and again.
+                (state, error, nextRetry, lastUpdated) = (ReplicationJobStates.Failed, $"{exception.Error}: {exception.Reason}", null, time.GetUtcNow());
+                errorCount++;
+                LogFailed(logger, tenant, jobId, error);
+                StopKeepAlive();
+                return;
+            }
             catch (Exception exception)
             {
                 // Note: every failure (bad URL, refused credentials, a crashed target, a bug) stays inside the job.
@@ -310,6 +319,9 @@ internal sealed partial class ReplicationJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replication job {Tenant}/{JobId} completed: {DocsWritten} revisions written")]
     private static partial void LogCompleted(ILogger logger, string tenant, string jobId, long docsWritten);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replication job {Tenant}/{JobId} failed for good: {Error}")]
+    private static partial void LogFailed(ILogger logger, string tenant, string jobId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replication job {Tenant}/{JobId} crashed ({Error}); retrying in {Seconds:0.0} s")]
     private static partial void LogCrashed(ILogger logger, Exception? exception, string tenant, string jobId, string error, double seconds);
