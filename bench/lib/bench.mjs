@@ -63,11 +63,31 @@ if (busyCoresAtStart > 0.3) log(`warning: ${busyCoresAtStart} cores already busy
 const results = [];
 const created = []; // database paths, for --drop-dbs
 let failed = false;
+// Between workloads, let the target settle: the previous workload's aftermath (PostgreSQL's autovacuum of 100,000 new
+// rows after W2, LevelDB compaction, a GC) would otherwise run inside the next one's window. Both targets get the same
+// rule: wait until the server's process tree uses under 0.1 cores for a second, at most 60 s (quick: 10 s).
+async function settle() {
+  if (serverPids.length === 0) return null;
+  const started = performance.now(), limitMs = a.quick ? 10_000 : 60_000;
+  for (;;) {
+    const before = sampleTree(serverPids), t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const cores = coresUsed(before, sampleTree(serverPids), performance.now() - t0);
+    if (cores == null || cores < 0.1 || performance.now() - started > limitMs) {
+      return { settleSec: Math.round((performance.now() - started) / 100) / 10, serverCoresAtStart: cores };
+    }
+  }
+}
+
+let first = true;
 for (const wl of WORKLOADS) {
   if (!only.has(wl.key)) continue;
-  log(`${wl.key} ...`);
+  const settled = first ? null : await settle();
+  first = false;
+  log(`${wl.key} ...${settled ? ` (settled ${settled.settleSec} s, server at ${settled.serverCoresAtStart} cores)` : ''}`);
   try {
     for (const r of await wl.run({ baseUrl, dbPrefix, quick: a.quick, measure, log, created, serverPid: serverPids[0] })) {
+      if (settled) Object.assign(r, settled);
       results.push(r);
       if (r.failed) { failed = true; log(`${r.id} FAILED: ${r.error}`); continue; } // e.g. W6: fewer docs arrived
       const errs = r.errors ? `  ERRORS=${r.errors} ${JSON.stringify(r.errorKinds)}` : '';
