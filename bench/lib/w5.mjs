@@ -37,10 +37,11 @@ const round2 = (x) => (x == null ? null : Math.round(x * 100) / 100);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The database base URL may carry credentials (http://key:secret@host/t/dev): they become a Basic header.
-function target(baseUrl) {
+// Also used by w7.mjs: a target's origin, database base path and Basic credentials from a URL with user info.
+export function target(baseUrl) {
   const u = new URL(baseUrl);
   const auth = u.username ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : null;
-  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), headers: auth ? { authorization: auth } : {} };
+  return { url: u, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), headers: auth ? { authorization: auth } : {} };
 }
 
 function rssKb(pid) {
@@ -51,11 +52,13 @@ function rssKb(pid) {
   } catch { return null; }
 }
 
-async function request(pool, t, method, path, body) {
+export async function request(pool, t, method, path, body) {
   const headers = { ...t.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
   const res = await pool.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.body.text();
-  return { status: res.statusCode, text };
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.statusCode, text, json };
 }
 
 async function createDbs(ctx, t, pool, tag, count) {
@@ -93,7 +96,7 @@ function openWebSocket(t, db, since, onRow, onError) {
 
 // Note: resolves once the request is sent, not on the response: pouchdb-server sends a continuous feed's headers only
 // with its first row or heartbeat. The sentinel rows (below) tell when every feed is live.
-function openContinuous(t, db, since, onRow, onError) {
+export function openContinuous(t, db, since, onRow, onError) {
   return new Promise((resolve, reject) => {
     const u = new URL(`${t.origin}${t.basePath}/${db}/_changes?feed=continuous&since=${encodeURIComponent(since)}&heartbeat=${HEARTBEAT_MS}`);
     let closedByUs = false, sent = false;

@@ -6,62 +6,18 @@
 //          here both point back at the same server)
 //   W7loc  source and target as bare database names of the same tenant (pouchdb-server: in-process local databases)
 // Goal (issue 3): p99 < 1 s. pouchdb-server runs it too (express-pouchdb's _replicate, PouchDB's replicator).
-import http from 'node:http';
 import { Pool } from 'undici';
 import { makeDoc } from './workloads.mjs';
 import { percentile } from './loadgen.mjs';
+import { target, request, openContinuous } from './w5.mjs';
 
 export const W7_PROFILES = {
   full:  { docs: 500, localDocs: 200, ratePerSec: 20, readyCapMs: 30_000, drainCapMs: 30_000 },
   quick: { docs: 60,  localDocs: 40,  ratePerSec: 20, readyCapMs: 30_000, drainCapMs: 15_000 },
 };
-const HEARTBEAT_MS = 10_000;
 
 const round2 = (x) => (x == null ? null : Math.round(x * 100) / 100);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function target(baseUrl) {
-  const u = new URL(baseUrl);
-  const auth = u.username ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : null;
-  return { url: u, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), headers: auth ? { authorization: auth } : {} };
-}
-
-async function request(pool, t, method, path, body) {
-  const headers = { ...t.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  const res = await pool.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.body.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.statusCode, text, json };
-}
-
-// The target's feed=continuous from `since`; onRow(id, at) per change row.
-function follow(t, db, since, onRow, onError) {
-  const u = new URL(`${t.origin}${t.basePath}/${db}/_changes?feed=continuous&since=${encodeURIComponent(since)}&heartbeat=${HEARTBEAT_MS}`);
-  let closedByUs = false;
-  const req = http.request(u, { agent: false, headers: t.headers }, (res) => {
-    if (res.statusCode !== 200) { res.resume(); onError(`feed:HTTP ${res.statusCode}`); return; }
-    res.setEncoding('utf8');
-    let pending = '';
-    res.on('data', (chunk) => {
-      const at = performance.now();
-      pending += chunk;
-      let nl;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
-        const m = JSON.parse(line);
-        if (m.id) onRow(m.id, at);
-      }
-    });
-    res.on('end', () => { if (!closedByUs) onError('feed:ended'); });
-    res.on('error', (e) => { if (!closedByUs) onError(`feed:${e.code || e.message}`); });
-  });
-  req.on('error', (e) => { if (!closedByUs) onError(`feed:${e.code || e.message}`); });
-  req.end();
-  return { close: () => { closedByUs = true; req.destroy(); } };
-}
 
 async function until(done, capMs) {
   for (const end = performance.now() + capMs; !done();) {
@@ -87,7 +43,7 @@ async function runVariant(ctx, t, pool, variant, docs, p) {
 
   const received = new Map(); // id -> first arrival time on the target's feed
   const since = (await request(pool, t, 'GET', `${t.basePath}/${tgt}`)).json?.update_seq ?? 0;
-  const feed = follow(t, tgt, typeof since === 'string' ? since : String(since), (id, at) => { if (!received.has(id)) received.set(id, at); }, fail);
+  const feed = await openContinuous(t, tgt, typeof since === 'string' ? since : String(since), (id, at) => { if (!received.has(id)) received.set(id, at); }, fail);
   const started = await request(pool, t, 'POST', `${t.basePath}/_replicate`, body);
   if (started.status < 200 || started.status >= 300) {
     feed.close();
