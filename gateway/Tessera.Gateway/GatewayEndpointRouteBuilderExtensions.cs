@@ -4,11 +4,6 @@ namespace Microsoft.AspNetCore.Builder;
 
 public static class GatewayEndpointRouteBuilderExtensions
 {
-    // Note: the keys UseAuthentication/UseAuthorization write into IApplicationBuilder.Properties; WebApplication adds
-    // either middleware in front of the whole pipeline unless its key is set (not public ASP.NET Core constants).
-    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
-    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
-
     /// <summary>
     /// Maps the proxy routes: per request, load balancing over the cluster's healthy destinations, passive health
     /// checks (a destination that fails requests is taken out for a while), and CouchDB-style JSON bodies for the
@@ -26,8 +21,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         if (endpoints is IApplicationBuilder app)
         {
-            app.Properties.TryAdd(AuthenticationMiddlewareSetKey, true);
-            app.Properties.TryAdd(AuthorizationMiddlewareSetKey, true);
+            app.UseNoAuthenticationMiddleware();
         }
 
         endpoints.MapReverseProxy(proxy =>

@@ -120,21 +120,21 @@ internal sealed partial class DatabaseGrain
         {
             await inFlight.Task;
         }
-        catch (ConcurrentWriterException exception)
-        {
-            // Another activation of this grain wrote meanwhile: this one is stale. Its callers may retry at once; the
-            // next call reaches the activation Orleans keeps, or a fresh one that loads the current state.
-            LogSecondWriter(logger, exception, tenant, name);
-            Fail(inFlight.Batch, new DatabaseMovedException());
-            recent.Clear();
-            database = await catalog.GetAsync(tenant, name);
-            DeactivateOnIdle();
-            return false;
-        }
         catch (Exception exception)
         {
-            LogCommitFailed(logger, exception, tenant, name, inFlight.Batch.Count);
-            Fail(inFlight.Batch, exception);
+            if (exception is ConcurrentWriterException)
+            {
+                // Another activation of this grain wrote meanwhile: this one is stale. Its callers may retry at once; the
+                // next call reaches the activation Orleans keeps, or a fresh one that loads the current state.
+                LogSecondWriter(logger, exception, tenant, name);
+                Fail(inFlight.Batch, new DatabaseMovedException());
+                DeactivateOnIdle();
+            }
+            else
+            {
+                LogCommitFailed(logger, exception, tenant, name, inFlight.Batch.Count);
+                Fail(inFlight.Batch, exception);
+            }
 
             // Note: nothing of the failed transaction is visible; drop what was taken on trust and reload.
             recent.Clear();

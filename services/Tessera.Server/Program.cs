@@ -1,3 +1,4 @@
+using Tessera.DataNode;
 using Tessera.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,7 +26,9 @@ else
 
 var app = builder.Build();
 
-app.UseAuthenticationOutsideDataApi();
+// The data API authenticates per endpoint and never reads HttpContext.User; only identity pages and OAuth endpoints need
+// the authentication middleware.
+app.UseAuthenticationWhere(static http => !DataApiPaths.Contains(http.Request.Path));
 app.MapDefaultEndpoints();
 if (roles.Data)
 {
