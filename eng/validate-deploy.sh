@@ -4,7 +4,8 @@
 #   both Dockerfiles            dockerfile-utils lint (unknown instructions, bad arguments)
 #   helm/tessera                `helm lint --strict` and `helm template` with the default values and with
 #                               helm/tessera/ci/*.yaml, each rendered manifest validated against the Kubernetes
-#                               schemas of kubernetes-models (types, required fields)
+#                               schemas of kubernetes-models (types, required fields), and checked to give the
+#                               gateway one destination per data pod (a headless Service it resolves)
 # Strict loading (unknown fields), probes, security context and schema rejection are tests/Tessera.Deploy.Tests.
 # Installs its tools into .tools/ first (eng/deploy/install-tools.sh). Exits non-zero when any check failed.
 set -uo pipefail
@@ -37,7 +38,8 @@ chart=helm/tessera
 render_and_validate() { # render_and_validate <name> [helm args]...
   local name="$1"; shift
   "$tools/bin/helm" template tessera "$chart" --namespace tessera "$@" >"$out/$name.yaml" \
-    && node eng/deploy/validate-manifests.cjs "$tools/npm/node_modules" "$out/$name.yaml"
+    && node eng/deploy/validate-manifests.cjs "$tools/npm/node_modules" "$out/$name.yaml" \
+    && node eng/deploy/check-pod-destinations.cjs "$tools/npm/node_modules" "$out/$name.yaml"
 }
 check "$chart: helm lint --strict (default values)" "$tools/bin/helm" lint --strict "$chart"
 check "$chart: helm template (default values) validates against Kubernetes schemas" render_and_validate default

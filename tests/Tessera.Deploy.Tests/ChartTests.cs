@@ -15,7 +15,8 @@ public sealed class ChartTests(Helm helm)
         var objects = await RenderAsync(valueSet);
 
         Assert.Equal(["data", "gateway", "identity"], Components<V1Deployment>(objects));
-        Assert.Equal(["data", "gateway", "identity"], Components<V1Service>(objects));
+        // data twice: its Service and the headless one (GatewayDestinationsChartTests).
+        Assert.Equal(["data", "data", "gateway", "identity"], Components<V1Service>(objects));
         Assert.Equal(["data", "gateway", "identity"], Components<V1PodDisruptionBudget>(objects));
         Assert.Single(objects.OfType<V1Role>());
         Assert.Single(objects.OfType<V1RoleBinding>());
@@ -143,23 +144,15 @@ public sealed class ChartTests(Helm helm)
     }
 
     [Fact]
-    public async Task GatewayDeployment_Always_PointsAtIdentityAndDataServices()
+    public async Task GatewayDeployment_Always_PointsAtIdentityService()
     {
         var objects = await helm.RenderAsync();
         var env = Assert.Single(Single<V1Deployment>(objects, "gateway").Spec.Template.Spec.Containers).Env.ToDictionary(e => e.Name, e => e.Value);
 
         var identity = Single<V1Service>(objects, "identity").Metadata.Name;
-        var data = Single<V1Service>(objects, "data").Metadata.Name;
         Assert.Equal($"http://{identity}:8080/", env["Tessera__Gateway__IdentityAddress"]);
         Assert.Equal($"http://{identity}:8080/", env["ReverseProxy__Clusters__identity__Destinations__identity1__Address"]);
-        // Every destination the gateway's appsettings.json names for docker-compose is overridden with a Service.
-        foreach (var cluster in new[] { "data", "data-grpc" })
-        {
-            foreach (var destination in new[] { "data1", "data2" })
-            {
-                Assert.Equal($"http://{data}:8080/", env[$"ReverseProxy__Clusters__{cluster}__Destinations__{destination}__Address"]);
-            }
-        }
+        // The data destinations: GatewayDestinationsChartTests.
         Assert.Equal(env["Tessera__Gateway__Issuer"], Assert.Single(Single<V1Deployment>(objects, "data").Spec.Template.Spec.Containers)
             .Env.Single(e => e.Name == "Tessera__Identity__Issuer").Value);
     }

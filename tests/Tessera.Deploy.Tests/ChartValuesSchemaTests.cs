@@ -14,6 +14,8 @@ public sealed class ChartValuesSchemaTests(Helm helm)
         { "no PostgreSQL at all", "postgres:\n  connectionString: \"\"\n  existingSecret: \"\"" },
         { "unknown pull policy", "image:\n  pullPolicy: Sometimes" },
         { "bad resource quantity", "data:\n  resources:\n    requests:\n      memory: lots" },
+        { "unknown address family of pod destinations", "gateway:\n  podDestinations:\n    addressFamily: InterNetwork" },
+        { "pod destinations refreshed never", "gateway:\n  podDestinations:\n    refreshSeconds: 0" },
     };
 
     [Theory]

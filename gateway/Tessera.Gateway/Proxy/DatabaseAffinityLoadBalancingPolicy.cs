@@ -11,7 +11,8 @@ namespace Tessera.Gateway.Proxy;
 /// Note: any node can serve any database, so this is an optimisation, not a rule. Database grains are placed on the
 /// silo of their first caller (PreferLocalPlacement), so with this policy a database's writes reach its grain without a
 /// silo-to-silo hop. Rendezvous hashing moves only the databases of a node that leaves or joins, and every gateway
-/// replica computes the same choice without sharing state.
+/// replica computes the same choice without sharing state, because the hash covers destination ids, which name the node
+/// the same way everywhere (resolved destinations are named by address, see <see cref="PerAddressDestinationResolver"/>).
 /// </summary>
 public sealed class DatabaseAffinityLoadBalancingPolicy : ILoadBalancingPolicy
 {

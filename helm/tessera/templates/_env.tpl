@@ -10,19 +10,31 @@
   value: {{ . | quote }}
 {{- end }}
 {{- /*
-Note: the gateway's appsettings.json names the destinations data1, data2 (clusters data and data-grpc) and identity1
-for docker-compose; they are overridden here with the in-cluster Services, so no compose host name is left over.
-Kubernetes spreads connections over the ready pods behind each Service.
+Note: the gateway's appsettings.json names no data destination (docker-compose sets data1 and data2) and one identity
+destination, identity1, overridden here. The data clusters (REST and gRPC) get one destination, "pods": with
+podDestinations on, the data pods' headless Service, which the gateway resolves into one destination per ready pod
+(named pods[<pod IP>], each health-checked); off, the data Service, behind which kube-proxy picks the pod.
 */}}
+{{- $pods := .Values.gateway.podDestinations }}
 {{- $data := include "tessera.serviceUrl" (dict "root" . "component" "data") }}
-{{- range $cluster := list "data" "data-grpc" }}
-{{- range $destination := list "data1" "data2" }}
-- name: {{ printf "ReverseProxy__Clusters__%s__Destinations__%s__Address" $cluster $destination }}
-  value: {{ $data | quote }}
+{{- if $pods.enabled }}
+{{- $data = printf "http://%s:%d/" (include "tessera.dataHeadlessName" .) (int .Values.service.internalPort) }}
 {{- end }}
+{{- range $cluster := list "data" "data-grpc" }}
+- name: {{ printf "ReverseProxy__Clusters__%s__Destinations__pods__Address" $cluster }}
+  value: {{ $data | quote }}
 {{- end }}
 - name: ReverseProxy__Clusters__identity__Destinations__identity1__Address
   value: {{ include "tessera.serviceUrl" (dict "root" . "component" "identity") | quote }}
+- name: Tessera__Gateway__ResolveDestinations
+  value: {{ $pods.enabled | quote }}
+{{- if $pods.enabled }}
+- name: Tessera__Gateway__DestinationRefreshPeriod
+  {{- $seconds := int $pods.refreshSeconds }}
+  value: {{ printf "%02d:%02d:%02d" (div $seconds 3600) (div (mod $seconds 3600) 60) (mod $seconds 60) | quote }}
+- name: Tessera__Gateway__DestinationAddressFamily
+  value: {{ $pods.addressFamily | quote }}
+{{- end }}
 {{- end }}
 
 {{- define "tessera.identityEnv" -}}

@@ -64,6 +64,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "http://%s-%s:%d/" (include "tessera.fullname" .root) .component (int .root.Values.service.internalPort) }}
 {{- end }}
 
+{{/*
+The data pods' headless Service (clusterIP None): its name resolves to the address of every ready data pod.
+Note: the base name is cut to 49 characters so that "-data-headless" still fits a Service name's 63.
+*/}}
+{{- define "tessera.dataHeadlessName" -}}
+{{- printf "%s-data-headless" (include "tessera.fullname" . | trunc 49 | trimSuffix "-") }}
+{{- end }}
+
 {{/* Environment every Tessera process gets. */}}
 {{- define "tessera.commonEnv" -}}
 - name: OTEL_SERVICE_NAME

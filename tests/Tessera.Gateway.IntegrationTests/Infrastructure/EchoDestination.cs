@@ -47,14 +47,15 @@ public sealed class EchoDestination : IAsyncDisposable
     /// <summary>Requests now waiting in <c>_hold</c> or an open feed.</summary>
     public int Held => Volatile.Read(ref _held);
 
-    public static async Task<EchoDestination> StartAsync()
+    /// <summary>Starts a destination; <see cref="Address"/> on <paramref name="address"/> (default 127.0.0.1) and <paramref name="port"/> (default: a free one).</summary>
+    public static async Task<EchoDestination> StartAsync(IPAddress? address = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http1AndHttp2);
-            kestrel.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address ?? IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(address ?? IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
         });
         var app = builder.Build();
         EchoDestination? destination = null;
@@ -62,7 +63,16 @@ public sealed class EchoDestination : IAsyncDisposable
         app.MapGet("/readyz", () => "ok");
         app.MapGet("/healthz", () => "ok");
         app.Map("/{**path}", (HttpContext context) => destination!.HandleAsync(context));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync(); // the address could not be bound: free what was started
+            throw;
+        }
+
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .Select(a => new Uri(a.TrimEnd('/') + "/")).ToList();
         destination = new EchoDestination(app, addresses[0], addresses[1]);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy;
 
@@ -30,9 +31,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static async Task<GatewayHost> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>Starts the gateway; <paramref name="configureServices"/> runs after Program's registrations (to replace one).</summary>
+    public static async Task<GatewayHost> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
     {
-        var factory = new Factory(settings);
+        var factory = new Factory(settings, configureServices);
         try
         {
             // HTTP/1.1 and HTTP/2 with prior knowledge on one cleartext port, as the gateway ships.
@@ -107,7 +109,7 @@ public sealed class GatewayHost : IAsyncDisposable
         return settings;
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<GatewayApp::Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices) : WebApplicationFactory<GatewayApp::Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -117,6 +119,11 @@ public sealed class GatewayHost : IAsyncDisposable
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (configureServices is not null)
+            {
+                builder.ConfigureTestServices(configureServices);
             }
         }
     }
