@@ -28,6 +28,7 @@ public static class ReplicationServiceCollectionExtensions
         services.TryAddSingleton<ReplicationJobStore>();
         services.TryAddSingleton<TransientJobRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReplicationJobStarter>());
+        services.TryAddSingleton<IOutboundHostResolver, SystemHostResolver>();
         services.TryAddSingleton<OutboundAddressGuard>();
         // Remote sources and targets: every connection passes the guard (when it is on).
         services.AddHttpClient(Replicator.HttpClientName, ConfigureClient)

@@ -53,6 +53,10 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
         "10.0.0.1",
         "192.168.1.1",
         "0.0.0.0:{port}",
+        "[::ffff:0.0.0.0]:{port}",
+        "[::ffff:7f00:1]:{port}",
+        "127.1:{port}",
+        "2130706433:{port}",
     };
 
     [Theory]
@@ -101,7 +105,8 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
         var jobId = $"job-{Guid.NewGuid():N}";
         var url = host == "localhost" ? $"http://localhost:{listener.Port}/t/dev/tgt" : $"http://{host}/latest/meta-data/";
 
-        // Note: a job document is not checked before it is stored: the connection itself is refused.
+        // Note: the address guard is not part of the job document check (its hosts may resolve differently when the job
+        // runs): the document is stored and the connection itself is refused.
         var put = await couch.PutAsync($"_replicator/{jobId}", $$"""{"source":"{{source}}","target":"{{url}}","continuous":true}""");
         Assert.Equal(HttpStatusCode.Created, put.Status);
 
@@ -152,6 +157,22 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
     [InlineData("64:ff9b::10.0.0.1", true)]
     [InlineData("64:ff9b::8.8.8.8", false)]
     [InlineData("2001:4860:4860::8888", false)]
+    [InlineData("0.1.2.3", true)]
+    [InlineData("100.63.255.255", false)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("100.128.0.1", false)]
+    [InlineData("::ffff:127.0.0.1", true)]
+    [InlineData("::ffff:0.0.0.0", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("::ffff:192.168.1.1", true)]
+    [InlineData("::ffff:8.8.8.8", false)]
+    [InlineData("::127.0.0.1", true)]
+    [InlineData("fe80::1%2", true)]
+    [InlineData("febf:ffff::1", true)]
+    [InlineData("fec0::1", true)]
+    [InlineData("fdff:ffff:ffff::1", true)]
+    [InlineData("fbff:ffff::1", false)]
+    [InlineData("ff05::2", true)]
     public void IsInternal_Address_ClassifiedAsExpected(string address, bool expected)
     {
         Assert.Equal(expected, OutboundAddressGuard.IsInternal(IPAddress.Parse(address)));
@@ -177,38 +198,42 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
         Assert.False(new OutboundAddressGuard(Options.Create(new ReplicationOptions { AllowPrivateAddresses = true }), NullLogger<OutboundAddressGuard>.Instance).Enabled);
     }
 
-    /// <summary>A loopback TCP port that counts the connections made to it (and closes them at once).</summary>
-    private sealed class CountingListener : IDisposable
+    [Fact]
+    public async Task Resolve_NameWithAnyInternalAddress_Refused()
     {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private int accepted;
+        var resolver = new ScriptedResolver();
+        resolver.Script("mixed.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("10.0.0.1")]);
+        resolver.Script("mapped.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("::ffff:169.254.169.254")]);
+        resolver.Script("public.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:db8::7")]);
+        var guard = Guard(resolver);
+        var ct = TestContext.Current.CancellationToken;
 
-        public CountingListener()
-        {
-            listener.Start();
-            _ = AcceptAsync();
-        }
-
-        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-        public int Accepted => Volatile.Read(ref accepted);
-
-        public void Dispose() => listener.Stop();
-
-        private async Task AcceptAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    using var client = await listener.AcceptTcpClientAsync();
-                    Interlocked.Increment(ref accepted);
-                }
-            }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-            {
-                // Stopped.
-            }
-        }
+        var refused = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.ResolveAsync("mixed.example", ct));
+        Assert.Equal("mixed.example", refused.Host);
+        Assert.DoesNotContain("10.0.0.1", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.ResolveAsync("mapped.example", ct));
+        Assert.Equal(new[] { IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:db8::7") }, await guard.ResolveAsync("public.example", ct));
     }
+
+    [Fact]
+    public async Task ConnectCallback_NameRebindsFromPublicToLoopback_RefusedAndConnectsNowhere()
+    {
+        using var listener = new CountingListener();
+        var resolver = new ScriptedResolver();
+        resolver.Script("rebind.example", [IPAddress.Parse("203.0.113.7")], [IPAddress.Loopback]);
+        var guard = Guard(resolver);
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = guard.ConnectAsync, UseProxy = false });
+        var ct = TestContext.Current.CancellationToken;
+
+        // The first lookup (a check made ahead of time, such as _replicate's) sees a public address and passes.
+        Assert.Equal(new[] { IPAddress.Parse("203.0.113.7") }, await guard.ResolveAsync("rebind.example", ct));
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://rebind.example:{listener.Port}/", ct));
+
+        Assert.IsType<OutboundAddressRefusedException>(failure.InnerException);
+        Assert.Equal(2, resolver.Lookups("rebind.example"));
+        Assert.Equal(0, listener.Accepted);
+    }
+
+    private static OutboundAddressGuard Guard(ScriptedResolver resolver) =>
+        new(Options.Create(new ReplicationOptions { AllowPrivateAddresses = false }), NullLogger<OutboundAddressGuard>.Instance, resolver);
 }

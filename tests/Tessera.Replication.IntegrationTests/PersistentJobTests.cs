@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Grains;
+using Tessera.Replication.Jobs;
 using Tessera.Testing;
 
 namespace Tessera.Replication.IntegrationTests;
@@ -64,20 +67,27 @@ public sealed class PersistentJobTests(OneServer server) : IClassFixture<OneServ
     }
 
     [Fact]
-    public async Task Job_InvalidDocumentWrittenAroundTheApi_ReportsFailed()
+    public async Task Job_InvalidDocumentStoredEarlier_ReportsFailed_AndCanBeDeleted()
     {
         var jobId = $"job-{Guid.NewGuid():N}";
         // A valid one-shot job first, so the _replicator database exists.
         var source = await couch.CreateDatabaseAsync("src");
         await couch.PutAsync($"_replicator/seed-{Guid.NewGuid():N}", $$"""{"source":"{{source}}","target":"{{source}}"}""");
 
-        var written = await couch.PostAsync("_replicator/_bulk_docs", $$"""{"docs":[{"_id":"{{jobId}}","source":"Not A Name"}]}""");
-        Assert.Equal(HttpStatusCode.Created, written.Status);
+        // Every write through the API is checked now; a document stored before that (or by an older node) is written
+        // straight to the database's grain, and the next scan or refresh picks it up.
+        var grains = server.Host.Services.GetRequiredService<IGrainFactory>();
+        var written = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(server.Host.Tenant, "_replicator"))
+            .WriteAsync(new WriteRequest([new DocumentWrite(jobId, null, false, """{"source":"Not A Name"}""", null, [])]));
+        Assert.True(written.Results[0].Ok);
+        await grains.GetGrain<IReplicationJobGrain>(ReplicationJobKey.Persistent(server.Host.Tenant, jobId)).RefreshAsync();
 
         var job = await Scheduler.JobAsync(couch, jobId);
         Assert.Equal("failed", Scheduler.State(job));
         Assert.Contains("source", job.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await couch.GetAsync("_up")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await couch.DeleteAsync($"_replicator/{jobId}?rev={written.Results[0].Rev}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await couch.GetAsync($"_scheduler/docs/_replicator/{jobId}")).Status);
     }
 
     [Fact]

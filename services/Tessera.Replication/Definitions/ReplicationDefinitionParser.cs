@@ -11,7 +11,9 @@ namespace Tessera.Replication.Definitions;
 /// Reads a <c>_replicate</c> body or a <c>_replicator</c> document with CouchDB's fields: <c>source</c>, <c>target</c>
 /// (a URL, a bare database name, or <c>{"url", "headers", "auth": {"basic": {"username", "password"}}}</c>),
 /// <c>continuous</c>, <c>create_target</c>, <c>doc_ids</c>, <c>selector</c>, <c>filter</c> (only <c>_doc_ids</c> and
-/// <c>_selector</c>) and <c>cancel</c>. Other fields (<c>user_ctx</c>, <c>owner</c>, <c>worker_processes</c>, ...) are ignored.
+/// <c>_selector</c>) and <c>cancel</c>. Other fields (<c>user_ctx</c>, <c>owner</c>, <c>worker_processes</c>, ...) are ignored,
+/// but those CouchDB type-checks must still have the type it expects (a boolean <c>use_bulk_get</c>, an integer
+/// <c>worker_processes</c>, an object <c>query_params</c>, ...).
 /// </summary>
 public static class ReplicationDefinitionParser
 {
@@ -33,6 +35,7 @@ public static class ReplicationDefinitionParser
             || !TryBool(root, "continuous", out var continuous, out error)
             || !TryBool(root, "create_target", out var createTarget, out error)
             || !TryBool(root, "cancel", out var cancel, out error)
+            || !TryIgnoredOptions(root, out error)
             || !TryDocIds(root, out var docIds, out error)
             || !TrySelector(root, out var selector, out error))
         {
@@ -195,6 +198,45 @@ public static class ReplicationDefinitionParser
         }
 
         value = element.GetBoolean();
+        return true;
+    }
+
+    /// <summary>
+    /// Options Tessera does not act on but CouchDB type-checks (<c>couch_replicator_parse:convert_options</c>), so a
+    /// document CouchDB would refuse is refused here too instead of being stored and silently misread.
+    /// </summary>
+    private static bool TryIgnoredOptions(JsonElement root, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        foreach (var field in (ReadOnlySpan<string>)["winning_revs_only", "use_bulk_get"])
+        {
+            if (!TryBool(root, field, out _, out error))
+            {
+                return false;
+            }
+        }
+
+        foreach (var field in (ReadOnlySpan<string>)["create_target_params", "query_params"])
+        {
+            if (root.TryGetProperty(field, out var value) && value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            {
+                error = $"`{field}` must be a JSON object";
+                return false;
+            }
+        }
+
+        // Note: CouchDB's couch_util:to_integer takes an integer or a string of one.
+        foreach (var field in (ReadOnlySpan<string>)["worker_processes", "worker_batch_size", "http_connections", "connection_timeout", "retries_per_request", "checkpoint_interval"])
+        {
+            if (root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null
+                && !(value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _))
+                && !(value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            {
+                error = $"`{field}` must be an integer";
+                return false;
+            }
+        }
+
         return true;
     }
 

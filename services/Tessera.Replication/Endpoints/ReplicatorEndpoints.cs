@@ -6,23 +6,31 @@ using Microsoft.AspNetCore.Routing;
 using Tessera.DataNode.Couch;
 using Tessera.DataNode.Security;
 using Tessera.Documents;
-using Tessera.Replication.Definitions;
+using Tessera.Grains;
 using Tessera.Replication.Jobs;
 using Tessera.Security;
 
 namespace Tessera.Replication.Endpoints;
 
 /// <summary>
-/// <c>PUT/GET/DELETE /t/{tenant}/_replicator/{jobId}</c>: persistent jobs, as documents of the tenant's
-/// <c>_replicator</c> database (CouchDB's replicator documents). A PUT is validated as a <c>_replicate</c> body and
-/// (re)starts the job; a DELETE stops it.
+/// <c>PUT/GET/DELETE /t/{tenant}/_replicator/{jobId}</c>, <c>POST /t/{tenant}/_replicator</c> and
+/// <c>POST /t/{tenant}/_replicator/_bulk_docs</c>: persistent jobs, as documents of the tenant's <c>_replicator</c>
+/// database (CouchDB's replicator documents). Every write is checked by <see cref="JobDocuments.Check"/> first: an
+/// invalid job is refused with 403 <c>forbidden</c> and nothing is stored. A write (re)starts the job; a deletion stops it.
 /// </summary>
-public static class ReplicatorEndpoints
+/// <remarks>
+/// Note: these routes start with the literal <c>_replicator</c>, so they win over the data node's <c>/{db}</c> routes;
+/// without the POST routes a job document could be written around the check through <c>POST /{db}</c> or
+/// <c>POST /{db}/_bulk_docs</c>.
+/// </remarks>
+public static partial class ReplicatorEndpoints
 {
     private const long MaxBodyBytes = 1024 * 1024;
 
     public static RouteGroupBuilder MapReplicatorEndpoints(this RouteGroupBuilder tenant)
     {
+        tenant.MapPost("/_replicator", PostAsync).RequireTenant(Rights.Admin);
+        tenant.MapPost("/_replicator/_bulk_docs", BulkDocsAsync).RequireTenant(Rights.Admin);
         tenant.MapPut("/_replicator/{**jobId:minlength(1)}", PutAsync).RequireTenant(Rights.Admin);
         tenant.MapGet("/_replicator/{**jobId:minlength(1)}", GetAsync).RequireTenant(Rights.Admin);
         tenant.MapDelete("/_replicator/{**jobId:minlength(1)}", DeleteAsync).RequireTenant(Rights.Admin);
@@ -33,67 +41,76 @@ public static class ReplicatorEndpoints
     {
         if (JobId(context) is not { } jobId)
         {
-            return InvalidId();
+            return JobDocuments.InvalidId();
         }
 
-        var (bytes, error) = await RequestBody.ReadBytesAsync(context.Request, MaxBodyBytes);
+        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, MaxBodyBytes, requireJsonContentType: false);
         if (error is not null)
         {
             return error;
         }
 
-        ParsedDocument document;
-        try
+        ParsedDocument? document;
+        using (json)
         {
-            using var json = JsonDocument.Parse(bytes);
-            if (!ReplicationDefinitionParser.TryParse(json.RootElement, tenant, out var definition, out var reason))
+            (document, error) = JobDocuments.Check(json!.RootElement, tenant);
+            if (error is not null)
             {
-                return CouchError.BadRequest(reason);
+                return error;
             }
-
-            if (definition.Cancel)
-            {
-                return CouchError.BadRequest("`cancel` is for _replicate; delete the job document to stop the job");
-            }
-
-            document = DocumentParser.Parse(json.RootElement, DocumentLimits.Default);
-        }
-        catch (JsonException)
-        {
-            return CouchError.InvalidJson();
-        }
-        catch (DocumentException exception)
-        {
-            return new CouchError(exception.StatusCode, exception.Error, exception.Reason);
         }
 
-        if (document.Attachments.Count > 0 || document.Deleted)
-        {
-            return CouchError.BadRequest("A replication job document has no attachments and is deleted with DELETE");
-        }
-
-        var (revId, revError) = RequestedRevision.Read(context.Request, document.Rev);
-        var rev = revId?.ToString();
+        var (revId, revError) = RequestedRevision.Read(context.Request, document!.Rev);
         if (revError is not null)
         {
             return revError;
         }
 
-        var result = await store.PutAsync(tenant, jobId, rev, document.Body);
+        return await WriteOneAsync(store, grains, tenant, JobDocuments.Write(jobId, revId?.ToString(), document));
+    }
+
+    /// <summary><c>POST /_replicator</c>: a job document whose id is its <c>_id</c>, or a new one when it has none (CouchDB's <c>POST /{db}</c>).</summary>
+    private static async Task<IResult> PostAsync(HttpContext context, string tenant, ReplicationJobStore store, IGrainFactory grains)
+    {
+        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, MaxBodyBytes);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        ParsedDocument? document;
+        using (json)
+        {
+            (document, error) = JobDocuments.Check(json!.RootElement, tenant);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        var jobId = document!.Id ?? SequentialIds.Next();
+        return JobDocuments.IsJobId(jobId)
+            ? await WriteOneAsync(store, grains, tenant, JobDocuments.Write(jobId, document.Rev?.ToString(), document) with { NewId = document.Id is null })
+            : JobDocuments.InvalidId();
+    }
+
+    private static async Task<IResult> WriteOneAsync(ReplicationJobStore store, IGrainFactory grains, string tenant, DocumentWrite write)
+    {
+        var result = (await store.WriteAsync(tenant, [write]))[0];
         if (!result.Ok)
         {
             return WriteError(result.Error!, result.Reason);
         }
 
-        await grains.GetGrain<IReplicationJobGrain>(ReplicationJobKey.Persistent(tenant, jobId)).RefreshAsync();
-        return WriteOk(201, jobId, result.Rev!);
+        await grains.GetGrain<IReplicationJobGrain>(ReplicationJobKey.Persistent(tenant, write.Id)).RefreshAsync();
+        return WriteOk(201, write.Id, result.Rev!);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string tenant, ReplicationJobStore store)
     {
         if (JobId(context) is not { } jobId)
         {
-            return InvalidId();
+            return JobDocuments.InvalidId();
         }
 
         var job = await store.GetAsync(tenant, jobId, context.RequestAborted);
@@ -122,7 +139,7 @@ public static class ReplicatorEndpoints
     {
         if (JobId(context) is not { } jobId)
         {
-            return InvalidId();
+            return JobDocuments.InvalidId();
         }
 
         var (revId, revError) = RequestedRevision.Read(context.Request, null);
@@ -170,11 +187,8 @@ public static class ReplicatorEndpoints
         }
 
         var id = string.Join('/', segments.Skip(baseSegments + 3).Select(Uri.UnescapeDataString));
-        return DocumentIds.IsValid(id, out _) && !DocumentIds.IsDesign(id) && !DocumentIds.IsLocal(id) ? id : null;
+        return JobDocuments.IsJobId(id) ? id : null;
     }
-
-    private static CouchError InvalidId() =>
-        new(400, "illegal_docid", "A replication job id is a document id that does not start with '_'");
 
     private static CouchError WriteError(string error, string? reason) => error switch
     {

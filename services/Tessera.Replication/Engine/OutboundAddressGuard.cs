@@ -24,10 +24,13 @@ public sealed partial class OutboundAddressGuard
     private readonly List<string> hostSuffixes = [];
     private readonly List<IPNetwork> allowedNetworks = [];
     private readonly ILogger<OutboundAddressGuard> logger;
+    private readonly IOutboundHostResolver resolver;
 
-    public OutboundAddressGuard(IOptions<ReplicationOptions> options, ILogger<OutboundAddressGuard> logger)
+    /// <param name="resolver">Where host names are looked up; null for the system resolver.</param>
+    public OutboundAddressGuard(IOptions<ReplicationOptions> options, ILogger<OutboundAddressGuard> logger, IOutboundHostResolver? resolver = null)
     {
         this.logger = logger;
+        this.resolver = resolver ?? new SystemHostResolver();
         var settings = options.Value;
         Enabled = settings.AllowPrivateAddresses != true;
         foreach (var host in settings.AllowedHosts.Select(h => h.Trim().TrimEnd('.')).Where(h => h.Length > 0))
@@ -107,7 +110,7 @@ public sealed partial class OutboundAddressGuard
     public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
     {
         var bare = host.Trim('[', ']');
-        var addresses = IPAddress.TryParse(bare, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(bare, ct);
+        var addresses = IPAddress.TryParse(bare, out var literal) ? [literal] : await resolver.ResolveAsync(bare, ct);
         if (!Enabled || IsAllowListed(bare))
         {
             return addresses;

@@ -87,7 +87,8 @@ internal sealed partial class ReplicationJobGrain(
         docRev = document.Rev;
         if (!TryParse(document.Body, out var parsed, out var reason))
         {
-            // Note: only a document written around the _replicator API (say with _bulk_docs) can be invalid here.
+            // Note: every write through the _replicator routes is checked (JobDocuments); only a document stored before that
+            // check existed, or under rules that have since grown stricter, can be invalid here.
             (definition, state, error) = (null, ReplicationJobStates.Failed, reason);
             return;
         }

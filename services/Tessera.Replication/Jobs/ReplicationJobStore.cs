@@ -57,13 +57,24 @@ public sealed class ReplicationJobStore(IGrainFactory grains, IDatabaseCatalog c
         return jobs;
     }
 
-    /// <summary>Creates or updates (with the current <paramref name="rev"/>) a job document; creates the database on first use.</summary>
-    public async Task<WriteResult> PutAsync(string tenant, string jobId, string? rev, string body)
+    /// <summary>
+    /// Writes job documents (new revisions and deletions) in one grain call, so they share one commit; creates the
+    /// database on first use and forgets the outcome of every job it deleted. The caller has checked the documents.
+    /// </summary>
+    public async Task<IReadOnlyList<WriteResult>> WriteAsync(string tenant, IReadOnlyList<DocumentWrite> writes)
     {
         var database = Database(tenant);
         await database.CreateAsync();
-        var response = await database.WriteAsync(new WriteRequest([new DocumentWrite(jobId, rev, false, body, null, [])]));
-        return response.Results[0];
+        var response = await database.WriteAsync(new WriteRequest(writes));
+        for (var i = 0; i < writes.Count && i < response.Results.Count; i++)
+        {
+            if (writes[i].Deleted && response.Results[i].Ok)
+            {
+                await database.PutLocalAsync(new LocalWrite(OutcomePrefix + writes[i].Id, null, true, "{}"));
+            }
+        }
+
+        return response.Results;
     }
 
     /// <summary>Deletes a job document (a tombstone, as for any document) and its outcome.</summary>

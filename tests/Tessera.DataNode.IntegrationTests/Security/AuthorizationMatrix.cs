@@ -126,6 +126,8 @@ public static class AuthorizationMatrix
 
         Row("POST /t/{tenant}/_replicate", MatrixNeed.TenantAdmin, HttpStatusCode.OK, s => Send(HttpMethod.Post, $"/t/{s.Tenant}/_replicate", $$"""{"source":"{{s.Db}}","target":"{{s.Db}}-copy","create_target":true}""")),
         Row("PUT /t/{tenant}/_replicator/{**jobId:minlength(1)}", MatrixNeed.TenantAdmin, HttpStatusCode.Created, s => Send(HttpMethod.Put, $"/t/{s.Tenant}/_replicator/{s.JobId}-2", $$"""{"source":"{{s.Db}}","target":"{{s.Db}}-copy2","create_target":true}""")),
+        Row("POST /t/{tenant}/_replicator", MatrixNeed.TenantAdmin, HttpStatusCode.Created, s => Send(HttpMethod.Post, $"/t/{s.Tenant}/_replicator", $$"""{"_id":"{{s.JobId}}-3","source":"{{s.Db}}","target":"{{s.Db}}-copy3","create_target":true}""")),
+        Row("POST /t/{tenant}/_replicator/_bulk_docs", MatrixNeed.TenantAdmin, HttpStatusCode.Created, s => Send(HttpMethod.Post, $"/t/{s.Tenant}/_replicator/_bulk_docs", $$"""{"docs":[{"_id":"{{s.JobId}}-4","source":"{{s.Db}}","target":"{{s.Db}}-copy4","create_target":true}]}""")),
         Row("GET /t/{tenant}/_replicator/{**jobId:minlength(1)}", MatrixNeed.TenantAdmin, HttpStatusCode.OK, s => Get($"/t/{s.Tenant}/_replicator/{s.JobId}")),
         Row("DELETE /t/{tenant}/_replicator/{**jobId:minlength(1)}", MatrixNeed.TenantAdmin, HttpStatusCode.OK, s => Send(HttpMethod.Delete, $"/t/{s.Tenant}/_replicator/{s.JobId}?rev={s.JobRev}")),
         Row("GET /t/{tenant}/_scheduler/jobs", MatrixNeed.TenantAdmin, HttpStatusCode.OK, s => Get($"/t/{s.Tenant}/_scheduler/jobs")),
