@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Tessera.Testing;
@@ -102,7 +103,9 @@ public sealed class TesseraHost : IAsyncDisposable
     /// </summary>
     /// <param name="postgresConnectionString">A PostgreSQL database to store into; null for SQLite in a temporary folder.</param>
     /// <param name="settings">Configuration overrides, such as <c>Tessera:DataNode:MaxRequestBytes</c>; they win over appsettings.json.</param>
-    public static async Task<TesseraHost> StartAsync(string? postgresConnectionString = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configureServices">Replaces services after the server registered its own (a seam such as a DNS resolver).</param>
+    public static async Task<TesseraHost> StartAsync(
+        string? postgresConnectionString = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -129,7 +132,7 @@ public sealed class TesseraHost : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var factory = new Factory(configuration);
+        var factory = new Factory(configuration, configureServices);
         try
         {
             // One cleartext port for HTTP/1.1 (REST, WebSocket) and HTTP/2 with prior knowledge (gRPC), as the server
@@ -191,13 +194,18 @@ public sealed class TesseraHost : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> configuration) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in configuration)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (configureServices is not null)
+            {
+                builder.ConfigureTestServices(configureServices);
             }
         }
     }
