@@ -45,6 +45,17 @@ public static class PostgresStorageBuilderExtensions
             {
                 connectionString.NoResetOnClose = true;
             }
+
+            // Note: every statement names its database key ("db = $1"). A custom plan sees the key's value, and for a
+            // database newer than the table's statistics the planner estimates a single row for it, so it scans all of
+            // the database's rows by the key prefix and filters, instead of probing the index once per id of the
+            // unnest() list: an update of a few documents in a fresh database cost PostgreSQL milliseconds, growing with
+            // the database. Generic plans estimate "db = $1" from the number of distinct keys and keep the per-id probes;
+            // they also skip planning on every execution of the auto-prepared statements.
+            if (!(connectionString.Options ?? "").Contains("plan_cache_mode", StringComparison.Ordinal))
+            {
+                connectionString.Options = $"{connectionString.Options} -c plan_cache_mode=force_generic_plan".Trim();
+            }
         });
 
         services.TryAddSingleton<IDatabaseCatalog, PostgresDatabaseCatalog>();

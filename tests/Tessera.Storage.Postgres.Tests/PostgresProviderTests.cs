@@ -180,6 +180,62 @@ public sealed class PostgresProviderTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task UsePostgres_Connections_UseGenericPlansUnlessTheConnectionStringChoosesAPlanMode()
+    {
+        var connectionString = await server.CreateDatabaseAsync("plan_mode");
+        using var provider = Uninitialized(connectionString);
+        await using var command = provider.GetRequiredService<NpgsqlDataSource>().CreateCommand("SHOW plan_cache_mode");
+
+        Assert.Equal("force_generic_plan", await command.ExecuteScalarAsync(Token));
+        Assert.Equal("-c plan_cache_mode=auto", DataSourceSettings("Host=localhost;Options=-c plan_cache_mode=auto").Options);
+        Assert.Equal("-c search_path=x -c plan_cache_mode=force_generic_plan", DataSourceSettings("Host=localhost;Options=-c search_path=x").Options);
+    }
+
+    [Fact]
+    public async Task MarkSuperseded_InADatabaseNewerThanTheStatistics_ProbesTheIndexPerRevision()
+    {
+        // The statement shape of PostgresDocumentWriter's superseded-revision update, planned as the writer's connections
+        // plan it: a database created after ANALYZE must still be probed per revision, not scanned by its key prefix.
+        var connectionString = await server.CreateDatabaseAsync("plan_shape");
+        await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
+        await StorageServices.InitializeAsync(services, Token);
+        var catalog = services.GetRequiredService<IDatabaseCatalog>();
+        var old = await catalog.CreateAsync("tenant", "old", Token);
+        await using var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        await using (var fill = dataSource.CreateCommand(
+            "INSERT INTO revisions (db, doc_id, rev, body) SELECT $1, 'd' || g, '1-a', '{}' FROM generate_series(1, 5000) g"))
+        {
+            fill.Parameters.Add(new NpgsqlParameter<long> { TypedValue = old!.Key });
+            await fill.ExecuteNonQueryAsync(Token);
+        }
+
+        await using (var analyze = dataSource.CreateCommand("ANALYZE revisions"))
+        {
+            await analyze.ExecuteNonQueryAsync(Token);
+        }
+
+        var fresh = await catalog.CreateAsync("tenant", "fresh", Token);
+        await using var connection = await dataSource.OpenConnectionAsync(Token);
+        await using (var prepare = new NpgsqlCommand(
+            "PREPARE mark(bigint, text[], text[]) AS UPDATE revisions AS r SET leaf = false FROM unnest($2::text[], $3::text[]) AS u(doc_id, rev) WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev", connection))
+        {
+            await prepare.ExecuteNonQueryAsync(Token);
+        }
+
+        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE mark({fresh!.Key}, ARRAY['d1','d2'], ARRAY['1-a','1-a'])", connection);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Token))
+        {
+            while (await reader.ReadAsync(Token))
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("Index Cond: ((db = $1) AND (doc_id = ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CreateDatabase_OfTheTestServer_ReturnsDistinctEmptyDatabases()
     {
         var first = await server.CreateDatabaseAsync("fixture");
