@@ -45,7 +45,12 @@ async function measure(fn) {
   const r = await fn();
   const wall = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  r.serverCores = coresUsed(before, sampleTree(serverPids), wall);
+  const after = sampleTree(serverPids);
+  r.serverCores = coresUsed(before, after, wall);
+  // The server process alone (Tessera's dotnet, pouchdb-server's node); serverCores minus this is its PostgreSQL.
+  if (serverPids.length > 1 && after.has(serverPids[0])) {
+    r.serverProcessCores = coresUsed(new Map([[serverPids[0], before.get(serverPids[0]) ?? 0]]), new Map([[serverPids[0], after.get(serverPids[0])]]), wall);
+  }
   r.machineCores = busyCores(m0, machineTicks(), wall);
   if (r.serverCores != null && r.machineCores != null) {
     r.otherCores = Math.max(0, Math.round((r.machineCores - r.serverCores - (c.user + c.system) / 1000 / wall) * 100) / 100);

@@ -13,6 +13,9 @@
 // any non-2xx except the 404 of a first checkpoint read (`GET _local/...`) counts as an error.
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { makeDoc, createDb } from './workloads.mjs';
 import { openPool, call, percentile } from './loadgen.mjs';
 
@@ -35,6 +38,12 @@ const docId = (i) => createHash('md5').update(`w6-${i}`).digest('hex');
 const round2 = (x) => Math.round(x * 100) / 100;
 const describe = (e) => [e?.status, e?.name, e?.message ?? String(e)].filter((x) => x != null && x !== '').join(' ');
 
+// Note: PouchDB in Node fetches with node-fetch 2 and no agent, so every request carries `Connection: close` and opens
+// a new TCP connection (a browser's fetch would reuse one). That is PouchDB's default and what W6 measures.
+// BENCH_W6_KEEPALIVE=1 (diagnostics only, not comparable with the recorded figures) hands it a keep-alive agent instead,
+// to tell what the connection per request costs each target.
+const KEEPALIVE_AGENT = process.env.BENCH_W6_KEEPALIVE === '1' ? new Agent({ keepAlive: true, maxSockets: 16 }) : undefined;
+
 // Remote handle whose fetch records every request: endpoint, status, time to the last byte.
 // The body is read here and handed to PouchDB as a new Response over the same bytes, so the
 // only cost is one extra object per request, identical for every target.
@@ -51,13 +60,14 @@ function instrumentedRemote(url, stats) {
     const t0 = performance.now();
     let res, buf;
     try {
-      res = await PouchDB.fetch(u, opts.signal ? opts : { ...opts, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const o = opts.signal ? opts : { ...opts, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+      res = await PouchDB.fetch(u, KEEPALIVE_AGENT ? { ...o, agent: KEEPALIVE_AGENT } : o);
       buf = await res.buffer();
     } catch (e) {
       stats.record(key, `network:${e.code || e.name}`, performance.now() - t0);
       throw e;
     }
-    stats.record(key, res.status, performance.now() - t0);
+    stats.record(key, res.status, performance.now() - t0, buf.length, res.headers);
     return new res.constructor(buf, { status: res.status, statusText: res.statusText, headers: res.headers, url: res.url });
   };
   return new PouchDB(url, { fetch });
@@ -68,10 +78,18 @@ function httpStats() {
   let errors = 0;
   const errorKinds = {};
   return {
-    record(key, status, ms) {
+    record(key, status, ms, bytes = 0, headers = null) {
       let e = by.get(key);
-      if (!e) by.set(key, (e = { count: 0, statuses: {}, ms: [] }));
+      if (!e) by.set(key, (e = { count: 0, statuses: {}, ms: [], bytes: 0, headers: null }));
       e.count++;
+      e.bytes += bytes;
+      // What the client must undo or store per answer: compression (inflated by node-fetch), cookies (tough-cookie).
+      if (headers && !e.headers) {
+        e.headers = {};
+        for (const h of ['content-encoding', 'transfer-encoding', 'content-length', 'connection', 'set-cookie']) {
+          if (headers.has(h)) e.headers[h] = headers.get(h);
+        }
+      }
       e.statuses[status] = (e.statuses[status] || 0) + 1;
       e.ms.push(ms);
       const ok = typeof status === 'number' && status >= 200 && status < 300;
@@ -85,7 +103,7 @@ function httpStats() {
       const out = {};
       for (const [k, e] of [...by].sort()) {
         const s = Float64Array.from(e.ms).sort();
-        out[k] = { count: e.count, statuses: e.statuses, totalMs: Math.round(s.reduce((a, b) => a + b, 0)),
+        out[k] = { count: e.count, statuses: e.statuses, bodyBytes: e.bytes, headers: e.headers ?? undefined, totalMs: Math.round(s.reduce((a, b) => a + b, 0)),
           p50: round2(percentile(s, 50)), p99: round2(percentile(s, 99)), max: round2(s[s.length - 1]) };
       }
       return out;
@@ -93,11 +111,48 @@ function httpStats() {
   };
 }
 
+// BENCH_W6_CPU_PROF=DIR: a V8 CPU profile of the load generator's main thread per timed direction, written to
+// DIR/<db prefix>-<port>-<push|pull>.cpuprofile (open in Chrome DevTools). Off by default: sampling costs the client CPU,
+// and the inspector session keeps the event loop looking busy, so loadgenLoopBusySec means nothing while it runs.
+const PROFILE_DIR = process.env.BENCH_W6_CPU_PROF;
+
+async function startProfile() {
+  if (!PROFILE_DIR) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  return session;
+}
+
+async function stopProfile(session, name) {
+  if (!session) return undefined;
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  writeFileSync(`${PROFILE_DIR}/${name}.cpuprofile`, JSON.stringify(profile));
+  // Self time by category, from the samples: what the client's one JS thread spent its time on.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfMs = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const f = byId.get(profile.samples[i]).callFrame;
+    const key = f.url ? `${f.functionName || '(anon)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/bench\//, '')}:${f.lineNumber}` : f.functionName;
+    selfMs.set(key, (selfMs.get(key) || 0) + (profile.timeDeltas[i] || 0) / 1000);
+  }
+  const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => [k, Math.round(v)]);
+  return { file: `${name}.cpuprofile`, idleMs: Math.round(selfMs.get('(idle)') || 0), gcMs: Math.round(selfMs.get('(garbage collector)') || 0), top };
+}
+
 // Runs one replication, timed; returns the raw figures (verification is the caller's).
-async function replicate(kind, local, remote, capMs) {
+async function replicate(kind, local, remote, capMs, profileName) {
   const perSecond = [];
+  const session = await startProfile();
+  const mono0 = process.hrtime.bigint(); // CLOCK_MONOTONIC: lines up with `perf record -k mono` samples of the server
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  // Event-loop utilization: the time the client's one JS thread was busy (not waiting for I/O). cpuUsage also counts
+  // GC helper threads and the libuv pool (zlib inflate of compressed answers), which do not hold the replication up.
+  const elu0 = performance.eventLoopUtilization();
   let last = 0;
   const rep = kind === 'push' ? local.replicate.to(remote) : local.replicate.from(remote);
   rep.on('change', (info) => {
@@ -112,7 +167,11 @@ async function replicate(kind, local, remote, capMs) {
   const ms = performance.now() - t0;
   if (timedOut) throw new Error(`cancelled after ${capMs / 1000} s (docs_written=${result?.docs_written})`);
   const cpu = process.cpuUsage(c0);
-  return { result, ms, perSecond: Array.from(perSecond, (x) => x || 0), loadgenCores: round2((cpu.user + cpu.system) / 1000 / ms) };
+  const elu = performance.eventLoopUtilization(elu0);
+  const profile = await stopProfile(session, `${profileName}-${kind}`);
+  return { result, ms, perSecond: Array.from(perSecond, (x) => x || 0), loadgenCores: round2((cpu.user + cpu.system) / 1000 / ms),
+    loadgenCpuSec: round2((cpu.user + cpu.system) / 1e6), loadgenLoopBusySec: round2(elu.active / 1000), profile,
+    monotonicSec: [Number(mono0) / 1e9, Number(process.hrtime.bigint()) / 1e9] };
 }
 
 async function remoteDocCount(ctx, dbPath) {
@@ -155,7 +214,7 @@ async function roundTrip(ctx, suffix, n, capMs, measure) {
   try {
     // push: local -> fresh remote
     try {
-      out.push = await measure(() => replicate('push', source, instrumentedRemote(url, out.pushStats), capMs));
+      out.push = await measure(() => replicate('push', source, instrumentedRemote(url, out.pushStats), capMs, `${dbPath.split('/').pop()}-${remote.port}`));
       const r = out.push.result, remoteCount = await remoteDocCount(ctx, dbPath);
       out.push.remoteDocCount = remoteCount;
       if (r.status !== 'complete' || r.docs_written !== n || r.doc_write_failures !== 0 || remoteCount !== n) {
@@ -170,7 +229,7 @@ async function roundTrip(ctx, suffix, n, capMs, measure) {
     }
     // pull: remote -> fresh local
     try {
-      out.pull = await measure(() => replicate('pull', target, instrumentedRemote(url, out.pullStats), capMs));
+      out.pull = await measure(() => replicate('pull', target, instrumentedRemote(url, out.pullStats), capMs, `${dbPath.split('/').pop()}-${remote.port}`));
       const r = out.pull.result, localCount = (await target.info()).doc_count;
       out.pull.localDocCount = localCount;
       if (r.status !== 'complete' || r.docs_written !== n || r.doc_write_failures !== 0 || localCount !== n) {
@@ -189,7 +248,12 @@ async function roundTrip(ctx, suffix, n, capMs, measure) {
 }
 
 export async function w6(ctx) {
-  const p = W6_PROFILES[ctx.quick ? 'quick' : 'full'];
+  const p = { ...W6_PROFILES[ctx.quick ? 'quick' : 'full'] };
+  // BENCH_W6_WARM_DOCS=N: a longer untimed round trip first (diagnostics: how much of a run is a server still warming up).
+  if (process.env.BENCH_W6_WARM_DOCS) p.warmDocs = Number(process.env.BENCH_W6_WARM_DOCS);
+  // Figures taken with a diagnostic on are not comparable with recorded runs; the JSON says which was on.
+  const diagnostics = ['BENCH_W6_KEEPALIVE', 'BENCH_W6_CPU_PROF', 'BENCH_W6_WARM_DOCS']
+    .filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`);
   // Warm-up (both JITs, connection setup): a short round trip through another db, untimed.
   const noMeasure = (fn) => fn();
   const warm = await roundTrip(ctx, 'w6warm', p.warmDocs, p.capMs, noMeasure);
@@ -223,8 +287,11 @@ export async function w6(ctx) {
       docWriteFailures: r.result.doc_write_failures,
       remoteDocCount: r.remoteDocCount, localDocCount: r.localDocCount,
       perSecond: r.perSecond,
-      loadgenCores: r.loadgenCores,
-      serverCores: r.serverCores, machineCores: r.machineCores, otherCores: r.otherCores,
+      loadgenCores: r.loadgenCores, loadgenCpuSec: r.loadgenCpuSec, loadgenLoopBusySec: r.loadgenLoopBusySec,
+      monotonicSec: r.monotonicSec,
+      ...(r.profile ? { clientProfile: r.profile } : {}),
+      ...(diagnostics.length ? { diagnostics } : {}),
+      serverCores: r.serverCores, serverProcessCores: r.serverProcessCores, machineCores: r.machineCores, otherCores: r.otherCores,
       http,
     };
   };
@@ -234,6 +301,7 @@ export async function w6(ctx) {
     const top = Object.entries(r.http).sort((x, y) => y[1].totalMs - x[1].totalMs).slice(0, 4)
       .map(([k, e]) => `${k} x${e.count} ${e.totalMs}ms p50=${e.p50} p99=${e.p99}`).join('; ');
     ctx.log(`${r.id} http: ${top}`);
+    if (!r.failed) ctx.log(`${r.id} client: ${r.elapsedSec} s wall, ${r.loadgenCpuSec} CPU-s, JS thread busy ${r.loadgenLoopBusySec} s`);
   }
   return out;
 }

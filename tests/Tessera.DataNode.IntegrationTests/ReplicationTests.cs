@@ -72,6 +72,33 @@ public sealed class ReplicationTests(SqliteServer server) : CouchTestBase(server
         CouchAssert.Document(doc, "doc", Child, """{"v":2}""");
     }
 
+    [Fact]
+    public async Task BulkGet_LatestWithAncestorRev_ReturnsTheLeafInstead()
+    {
+        var db = await SeedAsync();
+
+        // The body read with the request is the asked revision's (none: an ancestor); the leaf's is read after the tree.
+        var response = await Couch.PostAsync($"{db}/_bulk_get?latest=true", $$"""{"docs":[{"id":"doc","rev":"{{Root}}"},{"id":"doc","rev":"{{Child}}"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var results = response.Json.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(2, results.Count);
+        CouchAssert.Document(Assert.Single(results[0].GetProperty("docs").EnumerateArray()).GetProperty("ok"), "doc", Child, """{"v":2}""");
+        CouchAssert.Document(Assert.Single(results[1].GetProperty("docs").EnumerateArray()).GetProperty("ok"), "doc", Child, """{"v":2}""");
+    }
+
+    [Fact]
+    public async Task BulkGet_AncestorRevWithoutLatest_ReturnsMissing()
+    {
+        var db = await SeedAsync();
+
+        var response = await Couch.PostAsync($"{db}/_bulk_get", $$"""{"docs":[{"id":"doc","rev":"{{Root}}"}]}""");
+
+        CouchAssert.JsonEqual(
+            $$$"""{"results":[{"id":"doc","docs":[{"error":{"id":"doc","rev":"{{{Root}}}","error":"not_found","reason":"missing"}}]}]}""",
+            response.Json);
+    }
+
     [Theory]
     [InlineData("_revs_diff", "[]")]
     [InlineData("_revs_diff", """{"doc":"1-11111111111111111111111111111111"}""")]
