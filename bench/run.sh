@@ -36,6 +36,8 @@
 #   --silo-routing R        with --silos: affinity (default; each database's requests reach one silo, as the gateway's
 #                           DatabaseAffinity load balancing sends them) or spread (every silo gets every database's requests)
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
+#      TESSERA_EXTRA_ENV / GATEWAY_EXTRA_ENV: space-separated NAME=VALUE pairs added to every Tessera server or silo /
+#      to the gateway, to compare runtime or YARP settings without a rebuild (e.g. GATEWAY_EXTRA_ENV=DOTNET_GCHeapCount=1).
 #
 # Steps: npm ci into bench/node_modules if needed -> dotnet build -c Release -> pouchdb-server
 # on LevelDB in a temp dir -> workloads -> stop it -> throwaway PostgreSQL 15 cluster (fsync on)
@@ -55,6 +57,9 @@ GRAIN_COUNTER_DLL="$REPO/artifacts/bin/Tessera.Bench.GrainCounter/release/Tesser
 
 SILO_ROUTING=affinity SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6,W7 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
+# Settings passed through the environment are part of what was measured: the report's command line names them.
+[ -n "${TESSERA_EXTRA_ENV:-}" ] && ORIG_ARGS="$ORIG_ARGS [TESSERA_EXTRA_ENV=$TESSERA_EXTRA_ENV]"
+[ -n "${GATEWAY_EXTRA_ENV:-}" ] && ORIG_ARGS="$ORIG_ARGS [GATEWAY_EXTRA_ENV=$GATEWAY_EXTRA_ENV]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -73,7 +78,7 @@ while [ $# -gt 0 ]; do
     --gateway) GATEWAY=1 ;;
     --silos) SILOS="$2"; shift ;;
     --silo-routing) SILO_ROUTING="$2"; shift ;;
-    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -267,7 +272,7 @@ start_gateway() { # $1 = the Tessera root URL it proxies to; sets GATEWAY_BASE
   # Its own copy of the gateway's appsettings.json: every cluster at this one server, no token issuer
   # (the workloads send no tokens), and limits the load never reaches (they still run on every request).
   node_tool gateway-config "$TMP/gateway/appsettings.json" "$target"
-  (cd "$TMP/gateway" && exec env "ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" \
+  (cd "$TMP/gateway" && exec env "ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" ${GATEWAY_EXTRA_ENV:-} \
       dotnet "$TMP/gateway/$(basename "$GATEWAY_DLL")" --urls "http://127.0.0.1:$port") >"$ROUND_DIR/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   node_tool wait "http://127.0.0.1:$port/readyz" 60 "$GATEWAY_PID" || { show_log "$ROUND_DIR/gateway.log"; exit 1; }
@@ -278,7 +283,7 @@ start_silo() { # $1 = silo number: Tessera on the round's PostgreSQL, a member o
   local i="$1" port dir="$ROUND_DIR/silo$1"
   port="$(node_tool free-port)"
   mkdir -p "$dir"
-  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning"
+  local -a envs=("ASPNETCORE_ENVIRONMENT=${TESSERA_ENV:-Production}" "Logging__LogLevel__Default=Warning" ${TESSERA_EXTRA_ENV:-}
     "Tessera__Bootstrap__ApiKey=$BENCH_KEY" "Tessera__Bootstrap__ApiSecret=$BENCH_SECRET"
     "ConnectionStrings__Tessera=Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=tessera"
     # The same settings as tests/Tessera.Cluster.IntegrationTests: silos that share one machine advertise loopback.
