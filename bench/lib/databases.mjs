@@ -9,7 +9,13 @@ import { Agent, request } from 'undici';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
   arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
-const base = args.url;
+// Note: undici ignores credentials in a URL, so they become an Authorization header (as in loadgen.mjs).
+const url = args.url ? new URL(args.url) : null;
+const authorization = url?.username
+  ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+  : undefined;
+if (url) { url.username = ''; url.password = ''; }
+const base = url?.href.replace(/\/+$/, '');
 const pid = Number(args.pid);
 const count = Number(args.count ?? 10000);
 const concurrency = Number(args.concurrency ?? 16);
@@ -28,7 +34,7 @@ const rssMb = () => {
 async function call(method, path, body) {
   const res = await request(`${base}/${path}`, {
     method, dispatcher,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(authorization ? { authorization } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   await res.body.dump();
