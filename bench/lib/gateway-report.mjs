@@ -45,13 +45,15 @@ const comparisons = [];
 for (const id of ORDER) {
   const d = direct.results.get(id), g = viaGateway.results.get(id);
   if (!d && !g) continue;
-  const ratio = d && g && d.rate > 0 ? Math.round((g.rate / d.rate) * 100) / 100 : null;
+  // Note: the verdict uses the exact ratio; only the printed figure is rounded.
+  const exactRatio = d && g && d.rate > 0 ? g.rate / d.rate : null;
+  const ratio = exactRatio == null ? null : Math.round(exactRatio * 1000) / 1000;
   const added = d && g && d.p50 != null && g.p50 != null ? Math.round((g.p50 - d.p50) * 100) / 100 : null;
   const probe = LATENCY_PROBES.has(id);
   let goal = probe ? `+p50<${GOAL.addedP50Ms}ms: ` : `>=${GOAL.ratio}x: `;
   if (ratio == null || added == null) goal += 'not measured';
   else if (d.errors || g.errors) goal += 'FAIL (errors)';
-  else goal += (probe ? added < GOAL.addedP50Ms : ratio >= GOAL.ratio) ? 'PASS' : 'FAIL';
+  else goal += (probe ? added < GOAL.addedP50Ms : exactRatio >= GOAL.ratio) ? 'PASS' : 'FAIL';
   comparisons.push({ id, direct: d ?? null, gateway: g ?? null, ratio, addedP50Ms: added, goal });
   const rate = (r) => (r ? `${r.rate.toLocaleString('en-US')} ${r.unit}` : 'not measured');
   rows.push([`${id} ${(d || g).title}`, rate(d), rate(g), ratio == null ? 'n/m' : `${ratio}x`,
