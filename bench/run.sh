@@ -348,7 +348,7 @@ fi
 if [ "$DATABASES" -gt 0 ]; then
   # Many databases: idle grains deactivate after 30 s here (default 2 min), so the wait stays short.
   ROUND_DIR="$TMP/r1"; mkdir -p "$ROUND_DIR"; chmod 755 "$ROUND_DIR"
-  TESSERA_EXTRA_ENV="Tessera__Orleans__IdleDeactivationMinutes=0.5"
+  TESSERA_EXTRA_ENV="Tessera__Orleans__IdleDeactivationMinutes=0.5 ${TESSERA_EXTRA_ENV:-}"
   [ "$STORE" = sqlite ] || start_postgres
   start_tessera "$([ "$STORE" = sqlite ] && echo sqlite || echo pg)"
   node "$BENCH/lib/databases.mjs" --url "$TESSERA_BASE" --pid "$SERVER_PID" --count "$DATABASES" \
