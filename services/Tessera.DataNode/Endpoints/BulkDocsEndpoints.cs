@@ -74,25 +74,7 @@ public static class BulkDocsEndpoints
                         continue;
                     }
 
-                    w.WriteStartObject();
-                    if (result.Ok)
-                    {
-                        w.WriteBoolean("ok", true);
-                    }
-
-                    w.WriteString("id", result.Id);
-                    if (result.Rev is not null)
-                    {
-                        w.WriteString("rev", result.Rev);
-                    }
-
-                    if (!result.Ok)
-                    {
-                        w.WriteString("error", result.Error);
-                        w.WriteString("reason", result.Reason);
-                    }
-
-                    w.WriteEndObject();
+                    BulkDocsResultJson.Write(w, result);
                 }
 
                 w.WriteEndArray();

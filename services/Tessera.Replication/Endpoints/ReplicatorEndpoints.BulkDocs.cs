@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tessera.DataNode.Couch;
+using Tessera.DataNode.Documents;
 using Tessera.Documents;
 using Tessera.Grains;
 using Tessera.Replication.Jobs;
@@ -87,25 +88,7 @@ public static partial class ReplicatorEndpoints
             w.WriteStartArray();
             foreach (var result in results)
             {
-                w.WriteStartObject();
-                if (result.Ok)
-                {
-                    w.WriteBoolean("ok", true);
-                }
-
-                w.WriteString("id", result.Id);
-                if (result.Rev is not null)
-                {
-                    w.WriteString("rev", result.Rev);
-                }
-
-                if (!result.Ok)
-                {
-                    w.WriteString("error", result.Error);
-                    w.WriteString("reason", result.Reason);
-                }
-
-                w.WriteEndObject();
+                BulkDocsResultJson.Write(w, result);
             }
 
             w.WriteEndArray();

@@ -44,20 +44,10 @@ public static partial class ReplicatorEndpoints
             return JobDocuments.InvalidId();
         }
 
-        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, MaxBodyBytes, requireJsonContentType: false);
+        var (document, error) = await ReadJobAsync(context.Request, tenant, requireJsonContentType: false);
         if (error is not null)
         {
             return error;
-        }
-
-        ParsedDocument? document;
-        using (json)
-        {
-            (document, error) = JobDocuments.Check(json!.RootElement, tenant);
-            if (error is not null)
-            {
-                return error;
-            }
         }
 
         var (revId, revError) = RequestedRevision.Read(context.Request, document!.Rev);
@@ -69,23 +59,28 @@ public static partial class ReplicatorEndpoints
         return await WriteOneAsync(store, grains, tenant, JobDocuments.Write(jobId, revId?.ToString(), document));
     }
 
+    /// <summary>Reads a job document's body and checks it as a replication definition (403 <c>forbidden</c> when it cannot run).</summary>
+    private static async Task<(ParsedDocument? Document, CouchError? Error)> ReadJobAsync(HttpRequest request, string tenant, bool requireJsonContentType)
+    {
+        var (json, error) = await RequestBody.ReadJsonAsync(request, MaxBodyBytes, requireJsonContentType);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        using (json)
+        {
+            return JobDocuments.Check(json!.RootElement, tenant);
+        }
+    }
+
     /// <summary><c>POST /_replicator</c>: a job document whose id is its <c>_id</c>, or a new one when it has none (CouchDB's <c>POST /{db}</c>).</summary>
     private static async Task<IResult> PostAsync(HttpContext context, string tenant, ReplicationJobStore store, IGrainFactory grains)
     {
-        var (json, error) = await RequestBody.ReadJsonAsync(context.Request, MaxBodyBytes);
+        var (document, error) = await ReadJobAsync(context.Request, tenant, requireJsonContentType: true);
         if (error is not null)
         {
             return error;
-        }
-
-        ParsedDocument? document;
-        using (json)
-        {
-            (document, error) = JobDocuments.Check(json!.RootElement, tenant);
-            if (error is not null)
-            {
-                return error;
-            }
         }
 
         var jobId = document!.Id ?? SequentialIds.Next();
