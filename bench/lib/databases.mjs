@@ -6,14 +6,13 @@
 // The goal (issue: foundation) is RSS under 300 MB after idle deactivation with 10,000 databases written once.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
+import { basicAuthorization } from './loadgen.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
   arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
-// Note: undici ignores credentials in a URL, so they become an Authorization header (as in loadgen.mjs).
+// Note: undici ignores credentials in a URL, so they become an Authorization header.
 const url = args.url ? new URL(args.url) : null;
-const authorization = url?.username
-  ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-  : undefined;
+const authorization = url ? basicAuthorization(url) : undefined;
 if (url) { url.username = ''; url.password = ''; }
 const base = url?.href.replace(/\/+$/, '');
 const pid = Number(args.pid);

@@ -24,7 +24,7 @@ export function openPool(baseUrl, connections) {
   // Credentials in the URL (http://key:secret@host/t/dev, as CouchDB replication URLs carry them) go
   // into every request as HTTP Basic, the way PouchDB sends them.
   if (!u.username) return { pool: raw, basePath: u.pathname.replace(/\/+$/, '') };
-  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  const authorization = basicAuthorization(u);
   const pool = {
     request: (opts) => raw.request({ ...opts, headers: { ...(opts.headers || {}), authorization } }),
     close: () => raw.close(),
@@ -135,4 +135,11 @@ export async function runLoad({ pool, concurrency, warmupMs = 0, durationMs, max
     // generator itself (one JS thread) was the bottleneck, not the server.
     loadgenCores: round((loadCpu.user + loadCpu.system) / 1000 / (performance.now() - t0)),
   };
+}
+
+/** The HTTP Basic header for the credentials of a URL (user:secret@host), or undefined when it has none. */
+export function basicAuthorization(url) {
+  return url.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+    : undefined;
 }

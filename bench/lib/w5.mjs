@@ -24,7 +24,7 @@ import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { makeDoc } from './workloads.mjs';
-import { percentile } from './loadgen.mjs';
+import { basicAuthorization, percentile } from './loadgen.mjs';
 
 export const W5_PROFILES = {
   full:  { dbs: 100, subscribers: 1000, docs: 1000, settleMs: 3000, capMs: 120_000 },
@@ -40,7 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Also used by w7.mjs: a target's origin, database base path and Basic credentials from a URL with user info.
 export function target(baseUrl) {
   const u = new URL(baseUrl);
-  const auth = u.username ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : null;
+  const auth = basicAuthorization(u);
   return { url: u, origin: u.origin, basePath: u.pathname.replace(/\/+$/, ''), headers: auth ? { authorization: auth } : {} };
 }
 

@@ -79,17 +79,7 @@ internal sealed class BulkDocsInput
     }
 
     /// <summary>The result of every request document in request order: the grain's results with the refusals put back.</summary>
-    public List<WriteResult> Merge(IReadOnlyList<WriteResult> written)
-    {
-        var results = new List<WriteResult>(written.Count + refused.Count);
-        var next = 0;
-        for (var i = 0; i < written.Count + refused.Count; i++)
-        {
-            results.Add(refused.TryGetValue(i, out var row) ? row : written[next++]);
-        }
-
-        return results;
-    }
+    public List<WriteResult> Merge(IReadOnlyList<WriteResult> written) => BulkDocsResults.Merge(written, refused);
 
     private void Refuse(WriteResult result) => refused[Writes.Count + refused.Count] = result;
 }

@@ -74,7 +74,7 @@ public static class BulkDocsEndpoints
                         continue;
                     }
 
-                    BulkDocsResultJson.Write(w, result);
+                    BulkDocsResults.Write(w, result);
                 }
 
                 w.WriteEndArray();

@@ -72,11 +72,7 @@ public static partial class ReplicatorEndpoints
         }
 
         var written = writes.Count > 0 ? await store.WriteAsync(tenant, writes) : [];
-        var results = new List<WriteResult>(written.Count + refused.Count);
-        for (int i = 0, next = 0; i < written.Count + refused.Count; i++)
-        {
-            results.Add(refused.TryGetValue(i, out var row) ? row : written[next++]);
-        }
+        var results = BulkDocsResults.Merge(written, refused);
 
         foreach (var result in results.Where(r => r.Ok).DistinctBy(r => r.Id))
         {
@@ -88,7 +84,7 @@ public static partial class ReplicatorEndpoints
             w.WriteStartArray();
             foreach (var result in results)
             {
-                BulkDocsResultJson.Write(w, result);
+                BulkDocsResults.Write(w, result);
             }
 
             w.WriteEndArray();
