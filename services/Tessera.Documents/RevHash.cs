@@ -22,20 +22,34 @@ public static class RevHash
     /// <param name="parent">The parent revision, from <see cref="RevTree.EffectiveParent"/>; null for a new document.</param>
     /// <param name="deleted">True for a deletion.</param>
     /// <param name="canonicalBody">The stored body bytes, including attachment stubs, so that attachment changes make new revisions.</param>
-    public static RevId Next(RevId? parent, bool deleted, ReadOnlySpan<byte> canonicalBody)
+    public static RevId Next(RevId? parent, bool deleted, ReadOnlySpan<byte> canonicalBody) => Next(parent, deleted, canonicalBody, null);
+
+    /// <summary>As <see cref="Next(RevId?, bool, ReadOnlySpan{byte})"/> over the UTF-8 bytes of <paramref name="canonicalBody"/>, encoded straight into the hash input.</summary>
+    public static RevId Next(RevId? parent, bool deleted, string canonicalBody) => Next(parent, deleted, default, canonicalBody);
+
+    private static RevId Next(RevId? parent, bool deleted, ReadOnlySpan<byte> utf8Body, string? body)
     {
         var parentText = parent?.ToString() ?? string.Empty;
         var parentLength = Encoding.UTF8.GetByteCount(parentText);
 
         // One buffer and a one-shot hash: this runs for every edit of a group commit.
-        var length = 5 + parentLength + canonicalBody.Length;
+        var bodyLength = body is null ? utf8Body.Length : Encoding.UTF8.GetByteCount(body);
+        var length = 5 + parentLength + bodyLength;
         var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
         var input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
         input[0] = deleted ? (byte)1 : (byte)0;
         // The length prefix keeps (parent, body) pairs from colliding by shifting bytes between them.
         BinaryPrimitives.WriteInt32BigEndian(input[1..5], parentLength);
         Encoding.UTF8.GetBytes(parentText, input.Slice(5, parentLength));
-        canonicalBody.CopyTo(input[(5 + parentLength)..]);
+        if (body is null)
+        {
+            utf8Body.CopyTo(input[(5 + parentLength)..]);
+        }
+        else
+        {
+            Encoding.UTF8.GetBytes(body, input[(5 + parentLength)..]);
+        }
+
         Span<byte> digest = stackalloc byte[16];
         MD5.HashData(input, digest);
         if (rented is not null)

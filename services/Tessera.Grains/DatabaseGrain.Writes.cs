@@ -10,6 +10,9 @@ internal sealed partial class DatabaseGrain
     // on top of it (4,096 entries, two generations); larger batches commit before the next is prepared.
     private const int PipelineLimit = 2000;
 
+    // Set while the drain loop waits for a commit with nothing queued: a write arriving then wakes it.
+    private TaskCompletionSource? writeArrived;
+
     // Note: runs on the activation's scheduler; the queue needs no lock because turns never run in parallel.
     private async Task DrainAsync()
     {
@@ -42,6 +45,19 @@ internal sealed partial class DatabaseGrain
             }
             else if (inFlight is not null)
             {
+                if (queue.Count == 0 && !inFlight.Task.IsCompleted && inFlight.Commit.Batch.Documents.Count <= PipelineLimit)
+                {
+                    // Wait for the commit or for a new write, whichever comes first: a write arriving meanwhile is then
+                    // prepared while the commit runs, rather than after it, which left storage idle for the prepare.
+                    writeArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    await Task.WhenAny(inFlight.Task, writeArrived.Task);
+                    writeArrived = null;
+                    if (!inFlight.Task.IsCompleted)
+                    {
+                        continue;
+                    }
+                }
+
                 await FinishAsync(inFlight);
                 inFlight = null;
             }

@@ -114,6 +114,7 @@ internal sealed partial class DatabaseGrain(
         var pending = new PendingWrite(request);
         queue.Enqueue(pending);
         StartDrain();
+        writeArrived?.TrySetResult();
         return pending.Completion.Task;
     }
 

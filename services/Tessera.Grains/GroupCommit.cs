@@ -1,4 +1,3 @@
-using System.Text;
 using Tessera.Documents;
 using Tessera.Storage;
 
@@ -84,7 +83,7 @@ internal sealed class GroupCommit
     }
 
     /// <summary>new_edits=true: the client edits a leaf; the server mints the next revision.</summary>
-    private async Task<WriteResult> EditAsync(DocumentWrite write)
+    private async ValueTask<WriteResult> EditAsync(DocumentWrite write)
     {
         var state = states[write.Id];
         var tree = state.Tree;
@@ -113,7 +112,7 @@ internal sealed class GroupCommit
         }
 
         var body = DocumentJson.ComposeBody(write.Body, stubs.Stubs);
-        var rev = RevHash.Next(parent, write.Deleted, Encoding.UTF8.GetBytes(body));
+        var rev = RevHash.Next(parent, write.Deleted, body);
         var edit = tree.TryEdit(parent, write.Deleted, rev);
         if (edit.Status != EditStatus.Added)
         {
@@ -125,7 +124,7 @@ internal sealed class GroupCommit
     }
 
     /// <summary>new_edits=false: the revision and its history come from another replica and are merged as given.</summary>
-    private async Task<WriteResult> MergeAsync(DocumentWrite write)
+    private async ValueTask<WriteResult> MergeAsync(DocumentWrite write)
     {
         var state = states[write.Id];
         var path = (write.RevisionPath ?? [write.Rev!]).Select(RevId.Parse).ToList();
@@ -156,7 +155,8 @@ internal sealed class GroupCommit
         seq++;
         state.Changed = true;
         state.Seq = seq;
-        bodies[(id, rev.ToString())] = new RevisionBody(id, rev.ToString(), body);
+        var revText = rev.ToString();
+        bodies[(id, revText)] = new RevisionBody(id, revText, body);
         foreach (var inner in nowInner)
         {
             superseded.Add(new RevisionKey(id, inner.ToString()));
@@ -173,7 +173,7 @@ internal sealed class GroupCommit
     }
 
     /// <param name="replicated">new_edits=false: inline attachments keep the revpos they came with (when it fits the revision), so replicas agree.</param>
-    private async Task<(IReadOnlyList<AttachmentStub> Stubs, string? Error)> ResolveAttachmentsAsync(DocumentWrite write, RevId? parent, int generation, bool replicated)
+    private async ValueTask<(IReadOnlyList<AttachmentStub> Stubs, string? Error)> ResolveAttachmentsAsync(DocumentWrite write, RevId? parent, int generation, bool replicated)
     {
         if (write.Attachments.Count == 0)
         {

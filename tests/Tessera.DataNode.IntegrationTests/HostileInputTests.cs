@@ -234,6 +234,19 @@ public sealed partial class HostileInputTests(SmallBodySqliteServer server) : Co
         await AssertUnchangedAsync(before);
     }
 
+    [Fact]
+    public async Task BulkDocs_ChunkedBodyOverMaxRequestBytes_Returns413AndChangesNothing()
+    {
+        var before = await SeedAsync();
+
+        // JSON bodies are parsed while they are read, so the limit must hold while streaming too.
+        var body = Encoding.UTF8.GetBytes($$"""{"docs":[{{OversizedDocument}}]}""");
+        var response = await Couch.SendAsync(HttpMethod.Post, $"{before.Db}/_bulk_docs", new ChunkedContent(body));
+
+        CouchAssert.Error(response, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        await AssertUnchangedAsync(before);
+    }
+
     [Theory]
     [InlineData("GET", "{db}/doc?rev=abc", "bad_request")]
     [InlineData("GET", "{db}/doc?open_revs=abc", "bad_request")]

@@ -46,4 +46,18 @@ public sealed class RevHashTests
             RevHash.Next(R("1-ab"), deleted: false, "c"u8).Hash,
             RevHash.Next(R("1-a"), deleted: false, "bc"u8).Hash);
     }
+
+    [Theory]
+    [InlineData("""{"a":1}""")]
+    [InlineData("""{"name":"Zoë","city":"東京","emoji":"🙂"}""")]
+    [InlineData(null)]
+    public void Next_BodyAsString_GivesTheRevOfItsUtf8Bytes(string? body)
+    {
+        // null: a body over the stack buffer's 1,024 bytes, hashed from a pooled array.
+        body ??= "{\"long\":\"" + new string('é', 900) + "\"}";
+
+        Assert.Equal(
+            RevHash.Next(R("3-abc"), deleted: false, System.Text.Encoding.UTF8.GetBytes(body)),
+            RevHash.Next(R("3-abc"), deleted: false, body));
+    }
 }
