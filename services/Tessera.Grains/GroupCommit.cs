@@ -222,6 +222,7 @@ internal sealed class GroupCommit
     private CommitBatch Build()
     {
         var documents = new List<DocumentRecord>();
+        var created = new HashSet<string>(StringComparer.Ordinal);
         long live = 0, deleted = 0;
         foreach (var (id, state) in states)
         {
@@ -237,13 +238,17 @@ internal sealed class GroupCommit
                 live -= before.Deleted ? 0 : 1;
                 deleted -= before.Deleted ? 1 : 0;
             }
+            else
+            {
+                created.Add(id);
+            }
 
             live += tree.WinnerDeleted ? 0 : 1;
             deleted += tree.WinnerDeleted ? 1 : 0;
         }
 
         documents.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        return new CommitBatch(documents, [.. bodies.Values], superseded, removed, [.. attachments.Values], seq, live, deleted);
+        return new CommitBatch(documents, [.. bodies.Values], superseded, removed, [.. attachments.Values], seq, live, deleted) { NewDocuments = created };
     }
 
     private static WriteResult Conflict(string id) => new(id, null, "conflict", "Document update conflict.");

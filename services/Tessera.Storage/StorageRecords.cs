@@ -61,6 +61,13 @@ public sealed record CommitBatch(
     /// fence makes the second writer fail instead of reusing sequence numbers.
     /// </summary>
     public long? ExpectedUpdateSeq { get; init; }
+
+    /// <summary>
+    /// Ids of <see cref="Documents"/> the writer knows storage does not hold yet (it looked, or minted the id), whose
+    /// bodies are all in <see cref="Bodies"/>. Storage may insert their rows without looking for existing ones, so a
+    /// row that exists anyway fails the commit instead of being overwritten. Null: every document may exist.
+    /// </summary>
+    public IReadOnlySet<string>? NewDocuments { get; init; }
 }
 
 /// <summary>Key range and paging of an <c>_all_docs</c> read; keys are compared by ordinal UTF-8 order.</summary>

@@ -129,6 +129,28 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
+    public async Task Commit_WithNewDocumentsNamed_StoresThemBesideUpdatesOfStoredOnes()
+    {
+        var storage = await OpenAsync();
+        var database = await CreateDatabaseAsync(storage);
+        await CreateDocumentsAsync(storage, database.Key, 1, "old");
+        var update = Doc("old", "2-b", 2);
+        var created = Doc("new", "1-n", 3);
+
+        await storage.Writer.CommitAsync(
+            database.Key,
+            Batch(3, [update, created], [new("old", "2-b", """{"v":2}"""), new("new", "1-n", """{"v":"n"}""")], superseded: [new("old", "1-a")], docCountDelta: 1)
+                with { NewDocuments = new HashSet<string>(StringComparer.Ordinal) { "new" } },
+            Token);
+
+        AssertSameDocument(update, await storage.Reader.GetDocumentAsync(database.Key, "old", Token));
+        AssertSameDocument(created, await storage.Reader.GetDocumentAsync(database.Key, "new", Token));
+        AssertJsonEqual("""{"v":2}""", await storage.Reader.GetBodyAsync(database.Key, "old", "2-b", Token));
+        AssertJsonEqual("""{"v":"n"}""", await storage.Reader.GetBodyAsync(database.Key, "new", "1-n", Token));
+        Assert.Equal(2, (await storage.Catalog.GetAsync(database.Tenant, database.Name, Token))!.DocCount);
+    }
+
+    [Fact]
     public async Task Commit_ListingADocumentTwice_KeepsItsLastState()
     {
         var storage = await OpenAsync();

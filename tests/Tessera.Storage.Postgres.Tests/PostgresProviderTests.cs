@@ -116,6 +116,32 @@ public sealed class PostgresProviderTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Commit_OfANewDocumentThatExists_FailsWholeAndOverwritesNothing()
+    {
+        // New documents are plain inserts, not upserts: a writer whose idea of "new" is wrong must not replace a stored
+        // revision tree with a fresh one.
+        var connectionString = await server.CreateDatabaseAsync("new_exists");
+        await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
+        var catalog = services.GetRequiredService<IDatabaseCatalog>();
+        var writer = services.GetRequiredService<IDocumentWriter>();
+        var reader = services.GetRequiredService<IDocumentReader>();
+        var database = (await catalog.CreateAsync("tenant", "db", Token))!;
+        await writer.CommitAsync(database.Key, new CommitBatch([new DocumentRecord("doc", "1-a", false, 1, [1])], [new RevisionBody("doc", "1-a", """{"v":1}""")], [], [], [], 1, 1, 0), Token);
+
+        var batch = new CommitBatch(
+            [new DocumentRecord("other", "1-b", false, 2, [2]), new DocumentRecord("doc", "1-c", false, 3, [3])],
+            [new RevisionBody("other", "1-b", "{}"), new RevisionBody("doc", "1-c", """{"v":2}""")],
+            [], [], [], 3, 2, 0) { NewDocuments = new HashSet<string> { "other", "doc" } };
+        var exception = await Assert.ThrowsAsync<PostgresException>(() => writer.CommitAsync(database.Key, batch, Token));
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, exception.SqlState);
+        Assert.Equal("1-a", (await reader.GetDocumentAsync(database.Key, "doc", Token))!.WinningRev);
+        Assert.Null(await reader.GetDocumentAsync(database.Key, "other", Token));
+        Assert.Null(await reader.GetBodyAsync(database.Key, "doc", "1-c", Token));
+        Assert.Equal(1, (await catalog.GetAsync("tenant", "db", Token))!.UpdateSeq);
+    }
+
+    [Fact]
     public async Task Schema_StoresBodiesAsJsonbAndOrdersIdsByBytes()
     {
         var connectionString = await server.CreateDatabaseAsync("schema");

@@ -22,6 +22,21 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         SET winning_rev = EXCLUDED.winning_rev, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, rev_tree = EXCLUDED.rev_tree
         """;
 
+    // Note: documents and bodies the writer knows are new (CommitBatch.NewDocuments) are plain inserts: ON CONFLICT makes
+    // every row a speculative insertion, about a third slower in PostgreSQL 15, and a row that exists anyway should
+    // fail the commit rather than be overwritten.
+    private const string InsertDocumentsSql = """
+        INSERT INTO documents (db, id, winning_rev, deleted, seq, rev_tree)
+        SELECT $1, u.id, u.winning_rev, u.deleted, u.seq, u.rev_tree
+        FROM unnest($2::text[], $3::text[], $4::boolean[], $5::bigint[], $6::bytea[]) AS u(id, winning_rev, deleted, seq, rev_tree)
+        """;
+
+    private const string InsertNewBodiesSql = """
+        INSERT INTO revisions (db, doc_id, rev, body, leaf)
+        SELECT $1, u.doc_id, u.rev, u.body::jsonb, true
+        FROM unnest($2::text[], $3::text[], $4::text[]) AS u(doc_id, rev, body)
+        """;
+
     // Note: a body written again (a retried commit) becomes a leaf again with the new text, rather than failing the batch.
     private const string InsertBodiesSql = """
         INSERT INTO revisions (db, doc_id, rev, body, leaf)
@@ -74,8 +89,11 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DocCountDelta });
         advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DeletedDocCountDelta });
 
-        AddDocuments(npgsqlBatch, database, batch.Documents);
-        AddBodies(npgsqlBatch, database, batch.Bodies);
+        var created = batch.NewDocuments;
+        AddDocuments(npgsqlBatch, InsertDocumentsSql, database, created is null ? [] : [.. batch.Documents.Where(d => created.Contains(d.Id))]);
+        AddDocuments(npgsqlBatch, UpsertDocumentsSql, database, created is null ? batch.Documents : [.. batch.Documents.Where(d => !created.Contains(d.Id))]);
+        AddBodies(npgsqlBatch, InsertNewBodiesSql, database, created is null ? [] : [.. batch.Bodies.Where(b => created.Contains(b.DocId))]);
+        AddBodies(npgsqlBatch, InsertBodiesSql, database, created is null ? batch.Bodies : [.. batch.Bodies.Where(b => !created.Contains(b.DocId))]);
         AddRevisionKeys(npgsqlBatch, MarkSupersededSql, database, batch.Superseded);
         AddRevisionKeys(npgsqlBatch, DeleteBodiesSql, database, batch.RemovedBodies);
         AddAttachments(npgsqlBatch, database, batch.Attachments);
@@ -132,7 +150,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         return command;
     }
 
-    private static void AddDocuments(NpgsqlBatch batch, long database, IReadOnlyList<DocumentRecord> documents)
+    private static void AddDocuments(NpgsqlBatch batch, string sql, long database, IReadOnlyList<DocumentRecord> documents)
     {
         if (documents.Count == 0)
         {
@@ -156,7 +174,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
             revTrees[i] = document.RevTree;
         }
 
-        var command = Add(batch, UpsertDocumentsSql, database);
+        var command = Add(batch, sql, database);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = winningRevs });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = deleted });
@@ -164,7 +182,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = revTrees });
     }
 
-    private static void AddBodies(NpgsqlBatch batch, long database, IReadOnlyList<RevisionBody> bodies)
+    private static void AddBodies(NpgsqlBatch batch, string sql, long database, IReadOnlyList<RevisionBody> bodies)
     {
         if (bodies.Count == 0)
         {
@@ -182,7 +200,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
             json[i] = latest[i].Json;
         }
 
-        var command = Add(batch, InsertBodiesSql, database);
+        var command = Add(batch, sql, database);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = docIds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = revs });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = json });
