@@ -173,6 +173,19 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
     [InlineData("fdff:ffff:ffff::1", true)]
     [InlineData("fbff:ffff::1", false)]
     [InlineData("ff05::2", true)]
+    [InlineData("2002:7f00:1::1", true)]
+    [InlineData("2002:a9fe:a9fe::", true)]
+    [InlineData("2002:c0a8:101::1", true)]
+    [InlineData("2002:808:808::1", false)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", true)]
+    [InlineData("2001:db8::1", true)]
+    [InlineData("100::1", true)]
+    [InlineData("64:ff9b:1::a00:1", true)]
+    [InlineData("64:ff9b:1:ffff::808:808", true)]
+    [InlineData("::ffff:0:7f00:1", true)]
+    [InlineData("::ffff:0:a9fe:a9fe", true)]
+    [InlineData("::ffff:0:808:808", false)]
+    [InlineData("2001:4860::8888", false)]
     public void IsInternal_Address_ClassifiedAsExpected(string address, bool expected)
     {
         Assert.Equal(expected, OutboundAddressGuard.IsInternal(IPAddress.Parse(address)));

@@ -8,8 +8,8 @@ namespace Tessera.Replication.Engine;
 /// <summary>
 /// Keeps replications from reaching the network the server lives in (server-side request forgery): when
 /// <see cref="ReplicationOptions.AllowPrivateAddresses"/> is off, a connection to a host that resolves to a loopback,
-/// private, link-local (cloud metadata), unique-local, shared (CGNAT), unspecified, multicast or reserved address is
-/// refused, unless the host is in <see cref="ReplicationOptions.AllowedHosts"/> or the address in
+/// private, link-local (cloud metadata), unique-local, shared (CGNAT), unspecified, multicast or reserved address
+/// (also inside an IPv6 address that carries an IPv4 one: NAT64, 6to4, IPv4-compatible or -translated) is refused, unless the host is in <see cref="ReplicationOptions.AllowedHosts"/> or the address in
 /// <see cref="ReplicationOptions.AllowedNetworks"/>.
 /// </summary>
 /// <remarks>
@@ -96,11 +96,35 @@ public sealed partial class OutboundAddressGuard
 
         Span<byte> v6 = stackalloc byte[16];
         address.TryWriteBytes(v6, out _);
-        // Note: NAT64 (64:ff9b::/96) and IPv4-compatible (::/96) addresses carry an IPv4 address that is judged as such.
-        var nat64 = v6[0] == 0 && v6[1] == 0x64 && v6[2] == 0xff && v6[3] == 0x9b && !v6[4..12].ContainsAnyExcept((byte)0);
+        if (v6.StartsWith(Nat64LocalUse) || v6.StartsWith(Teredo) || v6.StartsWith(Documentation) || v6.StartsWith(DiscardOnly))
+        {
+            // Local-use NAT64 translates into the operator's own network; Teredo tunnels are reached through relays
+            // and hide their IPv4 address; documentation and discard-only prefixes are never routed.
+            return true;
+        }
+
+        // Note: these carry an IPv4 address, which is judged as such: NAT64 (64:ff9b::/96), IPv4-compatible (::/96),
+        // IPv4-translated (::ffff:0:0:0/96) and 6to4 (2002::/16, the IPv4 address in bytes 2 to 5).
+        if (v6[0] == 0x20 && v6[1] == 0x02)
+        {
+            return IsInternal(new IPAddress(v6[2..6]));
+        }
+
+        var nat64 = v6.StartsWith(Nat64) && !v6[4..12].ContainsAnyExcept((byte)0);
         var compatible = !v6[..12].ContainsAnyExcept((byte)0);
-        return (nat64 || compatible) && IsInternal(new IPAddress(v6[12..]));
+        var translated = !v6[..8].ContainsAnyExcept((byte)0) && v6[8] == 0xff && v6[9] == 0xff && v6[10] == 0 && v6[11] == 0;
+        return (nat64 || compatible || translated) && IsInternal(new IPAddress(v6[12..]));
     }
+
+    private static ReadOnlySpan<byte> Nat64 => [0x00, 0x64, 0xff, 0x9b];
+
+    private static ReadOnlySpan<byte> Nat64LocalUse => [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01];
+
+    private static ReadOnlySpan<byte> Teredo => [0x20, 0x01, 0x00, 0x00];
+
+    private static ReadOnlySpan<byte> Documentation => [0x20, 0x01, 0x0d, 0xb8];
+
+    private static ReadOnlySpan<byte> DiscardOnly => [0x01, 0x00, 0, 0, 0, 0, 0, 0];
 
     /// <summary>
     /// The addresses a connection to <paramref name="host"/> may use: all of them, or a refusal when any is internal
