@@ -10,7 +10,12 @@ internal sealed partial class DatabaseGrain
     // on top of it (4,096 entries, two generations); larger batches commit before the next is prepared.
     private const int PipelineLimit = 2000;
 
-    // Set while the drain loop waits for a commit with nothing queued: a write arriving then wakes it.
+    // Note: a request this large is prepared as soon as it arrives, while the previous commit still runs (preparing a
+    // _bulk_docs of 1,000 documents takes milliseconds that storage would otherwise sit idle for). Smaller writes wait
+    // for the commit and join the next group, so a trickle of single-document writes does not split into tiny commits.
+    private const int PrepareEarlyDocuments = 100;
+
+    // Set while the drain loop waits for a commit with nothing queued: a large write arriving then wakes it.
     private TaskCompletionSource? writeArrived;
 
     // Note: runs on the activation's scheduler; the queue needs no lock because turns never run in parallel.
@@ -47,8 +52,7 @@ internal sealed partial class DatabaseGrain
             {
                 if (queue.Count == 0 && !inFlight.Task.IsCompleted && inFlight.Commit.Batch.Documents.Count <= PipelineLimit)
                 {
-                    // Wait for the commit or for a new write, whichever comes first: a write arriving meanwhile is then
-                    // prepared while the commit runs, rather than after it, which left storage idle for the prepare.
+                    // Wait for the commit or for a large write (PrepareEarlyDocuments), whichever comes first.
                     writeArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     await Task.WhenAny(inFlight.Task, writeArrived.Task);
                     writeArrived = null;

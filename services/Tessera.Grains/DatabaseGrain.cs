@@ -114,7 +114,11 @@ internal sealed partial class DatabaseGrain(
         var pending = new PendingWrite(request);
         queue.Enqueue(pending);
         StartDrain();
-        writeArrived?.TrySetResult();
+        if (request.Documents.Count >= PrepareEarlyDocuments)
+        {
+            writeArrived?.TrySetResult();
+        }
+
         return pending.Completion.Task;
     }
 
