@@ -31,10 +31,13 @@
 #                           adds W3C1 (W3 at concurrency 1, the unloaded latency) when W3 runs
 #   --silos N               instead of the workloads: W1M (W1 over 64 databases, c=64) against one Tessera silo, then
 #                           against N silos of one Orleans cluster (ADO.NET clustering on the same PostgreSQL), load
-#                           spread over every silo's HTTP port. Prints the ratio N silos / 1 silo (goal >= 0.9x) and
+#                           spread over every silo's HTTP port, then one silo again; each at steady state (JIT quiet).
+#                           Prints the ratio N silos / 1 silo (goal >= 0.9x) and
 #                           how many database grains each silo holds (bench/grain-counter, a startup hook)
 #   --silo-routing R        with --silos: affinity (default; each database's requests reach one silo, as the gateway's
 #                           DatabaseAffinity load balancing sends them) or spread (every silo gets every database's requests)
+#   --ready-to-run          run the server as the Dockerfile publishes it (dotnet publish -r linux-x64, ReadyToRun)
+#                           instead of the `dotnet build` output
 # Env: TESSERA_ENV (ASPNETCORE_ENVIRONMENT for the server, default Production).
 #      TESSERA_EXTRA_ENV / GATEWAY_EXTRA_ENV: space-separated NAME=VALUE pairs added to every Tessera server or silo /
 #      to the gateway, to compare runtime or YARP settings without a rebuild (e.g. GATEWAY_EXTRA_ENV=DOTNET_GCHeapCount=1).
@@ -55,7 +58,7 @@ DLL="$REPO/artifacts/bin/Tessera.Server/release/Tessera.Server.dll"
 GATEWAY_DLL="$REPO/artifacts/bin/Tessera.Gateway/release/Tessera.Gateway.dll"
 GRAIN_COUNTER_DLL="$REPO/artifacts/bin/Tessera.Bench.GrainCounter/release/Tessera.Bench.GrainCounter.dll"
 
-SILO_ROUTING=affinity SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6,W7 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
+READY_TO_RUN=0 SILO_ROUTING=affinity SILOS=0 GATEWAY=0 DATABASES=0 QUICK=0 STORE=pg ONLY=W1,W2,W3,W4,W5,W6,W7 BUILD=1 TESSERA_URL= BASELINE_URL= SELF_TEST=0 BASELINE_ONLY=0 TESSERA_ONLY=0 KEEP_TMP=0 WAIT_QUIET=0 ROUNDS=1
 ORIG_ARGS="$*"
 # Settings passed through the environment are part of what was measured: the report's command line names them.
 [ -n "${TESSERA_EXTRA_ENV:-}" ] && ORIG_ARGS="$ORIG_ARGS [TESSERA_EXTRA_ENV=$TESSERA_EXTRA_ENV]"
@@ -78,7 +81,8 @@ while [ $# -gt 0 ]; do
     --gateway) GATEWAY=1 ;;
     --silos) SILOS="$2"; shift ;;
     --silo-routing) SILO_ROUTING="$2"; shift ;;
-    -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
+    --ready-to-run) READY_TO_RUN=1 ;;
+    -h|--help) sed -n '2,49p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -179,6 +183,16 @@ if [ "$NEED_TESSERA" = 1 ]; then
   # Run a private copy of what we just built: a concurrent `dotnet build -c Release` by
   # someone else rewrites these files in place, which can crash a server that maps them.
   cp -a "$(dirname "$DLL")" "$TMP/server"
+  if [ "$READY_TO_RUN" = 1 ]; then
+    # Precompiled (ReadyToRun) code for Tessera's and its packages' assemblies, as in the container image: a fresh
+    # process starts on it instead of compiling tier-0 code for every method it calls.
+    log "dotnet publish -c Release -r linux-x64 -p:PublishReadyToRun=true services/Tessera.Server"
+    rm -rf "$TMP/server"
+    if ! (cd "$REPO" && dotnet publish services/Tessera.Server/Tessera.Server.csproj -c Release -r linux-x64 --self-contained false \
+        -p:PublishReadyToRun=true -p:UseAppHost=false -o "$TMP/server" -nologo -v q) >"$TMP/publish.log" 2>&1; then
+      show_log "$TMP/publish.log"; log "ReadyToRun publish failed"; exit 1
+    fi
+  fi
 fi
 if [ "$SILOS" != 0 ]; then
   if [ "$BUILD" = 1 ] || [ ! -f "$GRAIN_COUNTER_DLL" ]; then
@@ -310,8 +324,11 @@ run_silos() {
 }
 
 if [ "$SILOS" != 0 ]; then
-  # One silo, then SILOS silos of one cluster, in the same PostgreSQL and this one invocation. Each side first gets an
-  # untimed --quick pass (JIT) on fresh databases, then the measured W1M on fresh databases of its own.
+  # Per round, in one PostgreSQL: one silo (A), then SILOS silos of one cluster (B), then silos 2..N leave and the one
+  # silo is measured again (A'). A and A' bracket B, so drift within a round (tables that grow, autovacuum) weighs on
+  # both sides alike; the round's ratio is B / mean(A, A'). Each measurement uses fresh databases, and before it the
+  # load runs on them until every silo's JIT is quiet (lib/silos.mjs --steady): no side is measured while a silo is
+  # still compiling, however long each needs (silo 2 joins cold).
   ONE_FILES=() MANY_FILES=()
   join() { local IFS=,; echo "$*"; }
   for round in $(seq 1 "$ROUNDS"); do
@@ -319,17 +336,15 @@ if [ "$SILOS" != 0 ]; then
     R="$RUN_ID-r$round"
     [ "$ROUNDS" -gt 1 ] && log "round $round of $ROUNDS"
     SILO_BASES=() SILO_GRAINS=()
-    QUICK_ARGS=(); [ "$QUICK" = 1 ] && QUICK_ARGS=(--quick)
+    QUICK_ARGS=(--steady); [ "$QUICK" = 1 ] && QUICK_ARGS+=(--quick)
     start_postgres
     PG_PID="$(head -n1 "$PGDATA_DIR/postmaster.pid")"
     start_silo 1
-    run_silos warmup-1-silo "$ROUND_DIR/warmup-1.json" "${SILO_BASES[0]}" --quick --run-id "${R}w1"
     out="$RESULTS/$R-silos1.json"
     run_silos 1-silo "$out" "${SILO_BASES[0]}" "${QUICK_ARGS[@]}" --run-id "${R}s1" \
       --grains-files "${SILO_GRAINS[0]}" --server-pids "$(join "${SILO_PIDS[@]}" "$PG_PID")"
     ONE_FILES+=(--one "$out")
     for i in $(seq 2 "$SILOS"); do start_silo "$i"; done
-    run_silos "warmup-$SILOS-silos" "$ROUND_DIR/warmup-$SILOS.json" "$(join "${SILO_BASES[@]}")" --quick --run-id "${R}w$SILOS"
     out="$RESULTS/$R-silos$SILOS.json"
     run_silos "$SILOS-silos" "$out" "$(join "${SILO_BASES[@]}")" "${QUICK_ARGS[@]}" --run-id "${R}s$SILOS" \
       --grains-files "$(join "${SILO_GRAINS[@]}")" --server-pids "$(join "${SILO_PIDS[@]}" "$PG_PID")"
@@ -337,6 +352,14 @@ if [ "$SILOS" != 0 ]; then
     for i in "${!SILO_PIDS[@]}"; do
       kill -0 "${SILO_PIDS[$i]}" 2>/dev/null || { log "silo $((i + 1)) EXITED during the run"; show_log "$ROUND_DIR/silo$((i + 1))/server.log"; FAILED=1; }
     done
+    # Silos 2..N leave gracefully (silo 1 confirms), then the one silo again.
+    for pid in "${SILO_PIDS[@]:1}"; do stop_pid "$pid"; wait "$pid" 2>/dev/null || true; done
+    SILO_PIDS=("${SILO_PIDS[0]}")
+    out="$RESULTS/$R-silos1-after.json"
+    run_silos 1-silo-after "$out" "${SILO_BASES[0]}" "${QUICK_ARGS[@]}" --run-id "${R}s1a" \
+      --grains-files "${SILO_GRAINS[0]}" --server-pids "$(join "${SILO_PIDS[@]}" "$PG_PID")"
+    ONE_FILES+=(--one-after "$out")
+    kill -0 "${SILO_PIDS[0]}" 2>/dev/null || { log "silo 1 EXITED during the run"; show_log "$ROUND_DIR/silo1/server.log"; FAILED=1; }
     stop_silos
     stop_pg
   done

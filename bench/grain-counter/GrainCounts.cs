@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace Tessera.Bench.GrainCounter;
 
-/// <summary>Per grain type: activations alive now and activations created since the process started.</summary>
+/// <summary>
+/// Per grain type: activations alive now and activations created since the process started; plus the process's JIT,
+/// GC and CPU totals.
+/// </summary>
 internal static class GrainCounts
 {
     private const string MeterName = "Microsoft.Orleans";
@@ -68,6 +71,23 @@ internal static class GrainCounts
                     at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                     current = new SortedDictionary<string, long>(Current, StringComparer.Ordinal),
                     activated = new SortedDictionary<string, long>(Activated, StringComparer.Ordinal),
+                    // The runtime's own counters, so the benchmark can wait until the JIT has gone quiet in every silo
+                    // (steady state) and show what the JIT, the GC and the process used during a measured window.
+                    jit = new
+                    {
+                        methods = System.Runtime.JitInfo.GetCompiledMethodCount(),
+                        ms = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+                    },
+                    gc = new
+                    {
+                        gen0 = GC.CollectionCount(0),
+                        gen1 = GC.CollectionCount(1),
+                        gen2 = GC.CollectionCount(2),
+                        pauseMs = GC.GetTotalPauseDuration().TotalMilliseconds,
+                        allocatedBytes = GC.GetTotalAllocatedBytes(),
+                    },
+                    cpuMs = Environment.CpuUsage.TotalTime.TotalMilliseconds,
+                    threads = ThreadPool.ThreadCount,
                 });
                 // Note: write then rename, so the reader never sees half a file.
                 var temp = file + ".tmp";
