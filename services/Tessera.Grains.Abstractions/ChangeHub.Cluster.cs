@@ -95,7 +95,7 @@ public sealed partial class ChangeHub
             do
             {
                 Volatile.Write(ref entry.Again, 0);
-                var grain = grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(entry.Tenant, entry.Database));
+                var grain = grains.GetDatabaseGrain(entry.Tenant, entry.Database);
                 var cursor = await SubscribeAsync(grain, entry);
 
                 // A different key means the database was deleted (and maybe created again): wake its waiters to find out.
@@ -165,7 +165,7 @@ public sealed partial class ChangeHub
 
                 try
                 {
-                    await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(entry.Tenant, entry.Database)).UnsubscribeChangesAsync(Observer());
+                    await grains.GetDatabaseGrain(entry.Tenant, entry.Database).UnsubscribeChangesAsync(Observer());
                 }
                 catch (Exception exception)
                 {

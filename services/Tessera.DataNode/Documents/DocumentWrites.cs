@@ -62,7 +62,7 @@ internal static class DocumentWrites
     /// <summary>Writes one document through the database's single writer; acknowledged after its commit.</summary>
     public static async Task<(WriteResult? Result, CouchError? Error)> WriteOneAsync(IGrainFactory grains, string tenant, string database, DocumentWrite write, bool newEdits)
     {
-        var response = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, database)).WriteAsync(new WriteRequest([write], newEdits));
+        var response = await grains.GetDatabaseGrain(tenant, database).WriteAsync(new WriteRequest([write], newEdits));
         return ResultOf(response);
     }
 

@@ -54,7 +54,7 @@ public static class BulkDocsEndpoints
                 return inputError;
             }
 
-            var response = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
+            var response = await grains.GetDatabaseGrain(tenant, RouteNames.Decode(db))
                 .WriteAsync(new WriteRequest(input!.Writes, newEdits));
             if (response.Status == DatabaseStatus.NotFound)
             {

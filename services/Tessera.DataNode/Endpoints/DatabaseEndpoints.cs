@@ -38,7 +38,7 @@ public static class DatabaseEndpoints
             return new CouchError(400, "illegal_database_name", Names.InvalidReason(db));
         }
 
-        var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, db)).CreateAsync();
+        var status = await grains.GetDatabaseGrain(tenant, db).CreateAsync();
         if (status == DatabaseStatus.AlreadyExists)
         {
             return new CouchError(412, "file_exists", "The database could not be created, the file already exists.");
@@ -96,7 +96,7 @@ public static class DatabaseEndpoints
             return CouchError.BadRequest("You tried to DELETE a database with a ?rev= parameter. Did you mean to DELETE a document instead?");
         }
 
-        var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, db)).DeleteAsync();
+        var status = await grains.GetDatabaseGrain(tenant, db).DeleteAsync();
         resolver.Forget(tenant, db);
         return status == DatabaseStatus.NotFound ? CouchError.DatabaseNotFound() : CouchJson.OkTrue();
     }
@@ -122,7 +122,7 @@ public static class DatabaseEndpoints
                 return CouchError.BadRequest("`_revs_limit` must be a positive integer");
             }
 
-            var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db))).SetRevsLimitAsync(limit);
+            var status = await grains.GetDatabaseGrain(tenant, RouteNames.Decode(db)).SetRevsLimitAsync(limit);
             return status == DatabaseStatus.NotFound ? CouchError.DatabaseNotFound() : CouchJson.OkTrue();
         }
     }
@@ -134,7 +134,7 @@ public static class DatabaseEndpoints
             return CouchError.UnsupportedMediaType();
         }
 
-        var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db))).CompactAsync();
+        var status = await grains.GetDatabaseGrain(tenant, RouteNames.Decode(db)).CompactAsync();
         return status == DatabaseStatus.NotFound ? CouchError.DatabaseNotFound() : CouchJson.OkTrue(202);
     }
 
@@ -180,7 +180,7 @@ public static class DatabaseEndpoints
                 return CouchError.BadRequest(reason);
             }
 
-            var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
+            var status = await grains.GetDatabaseGrain(tenant, RouteNames.Decode(db))
                 .SetSecurityAsync(json.RootElement.GetRawText());
             resolver.Forget(tenant, RouteNames.Decode(db));
             return status == DatabaseStatus.NotFound ? CouchError.DatabaseNotFound() : CouchJson.OkTrue();

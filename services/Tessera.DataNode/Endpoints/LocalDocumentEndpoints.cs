@@ -58,7 +58,7 @@ public static class LocalDocumentEndpoints
         }
 
         var localId = LocalId(context);
-        var result = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
+        var result = await grains.GetDatabaseGrain(tenant, RouteNames.Decode(db))
             .PutLocalAsync(new LocalWrite(localId, rev, parsed.Deleted, parsed.Body));
         return ToResult(result, localId, 201);
     }
@@ -72,7 +72,7 @@ public static class LocalDocumentEndpoints
         }
 
         var localId = LocalId(context);
-        var result = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, RouteNames.Decode(db)))
+        var result = await grains.GetDatabaseGrain(tenant, RouteNames.Decode(db))
             .PutLocalAsync(new LocalWrite(localId, rev, true, "{}"));
         return ToResult(result, localId, 200);
     }

@@ -67,7 +67,7 @@ public static class PlatformDatabaseEndpoints
             return TypedResults.Problem(Names.InvalidReason(db), statusCode: 400, title: "Invalid database name");
         }
 
-        if (await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, db)).CreateAsync() == DatabaseStatus.AlreadyExists)
+        if (await grains.GetDatabaseGrain(tenant, db).CreateAsync() == DatabaseStatus.AlreadyExists)
         {
             return TypedResults.Problem($"The database '{db}' already exists.", statusCode: 409, title: "Database exists");
         }
@@ -108,7 +108,7 @@ public static class PlatformDatabaseEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string tenant, string db, IGrainFactory grains, DatabaseResolver resolver)
     {
         db = RouteNames.Decode(db);
-        var status = await grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, db)).DeleteAsync();
+        var status = await grains.GetDatabaseGrain(tenant, db).DeleteAsync();
         resolver.Forget(tenant, db);
         return status == DatabaseStatus.NotFound ? NotFound(db) : TypedResults.NoContent();
     }

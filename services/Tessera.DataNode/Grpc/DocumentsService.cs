@@ -146,7 +146,7 @@ internal sealed partial class DocumentsService(
         return error is not null ? throw GrpcErrors.From(error) : result!;
     }
 
-    private IDatabaseGrain Grain(GrpcDatabase database) => grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(database.Tenant, database.Name));
+    private IDatabaseGrain Grain(GrpcDatabase database) => grains.GetDatabaseGrain(database.Tenant, database.Name);
 
     private static void RequireId(string id)
     {

@@ -137,5 +137,5 @@ public sealed class ReplicationJobStore(IGrainFactory grains, IDatabaseCatalog c
         await Database(tenant).PutLocalAsync(new LocalWrite(OutcomePrefix + jobId, current?.Rev, false, body));
     }
 
-    private IDatabaseGrain Database(string tenant) => grains.GetGrain<IDatabaseGrain>(DatabaseGrainKey.For(tenant, DatabaseName));
+    private IDatabaseGrain Database(string tenant) => grains.GetDatabaseGrain(tenant, DatabaseName);
 }
