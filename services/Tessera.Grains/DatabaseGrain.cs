@@ -138,6 +138,9 @@ internal sealed partial class DatabaseGrain(
         }
     }
 
+    // Note: one conditional statement in storage (no read first, no wait for the WAL flush; see
+    // IDocumentWriter.UpdateLocalAsync). It still runs in the grain's turn, after any commit queued before it, so a
+    // deleted database never gets a _local row back.
     private async Task<LocalWriteResult> WriteLocalAsync(LocalWrite write)
     {
         if (database is null)
@@ -145,27 +148,12 @@ internal sealed partial class DatabaseGrain(
             return new LocalWriteResult(DatabaseStatus.NotFound, null);
         }
 
-        var current = await reader.GetLocalAsync(database.Key, write.Id);
-        if (current is not null && write.Rev != current.Rev && !(write.Deleted && write.Rev is null))
+        var result = await writer.UpdateLocalAsync(database.Key, new LocalDocumentUpdate(write.Id, write.Rev, write.Deleted, write.Body));
+        return result.Status switch
         {
-            return new LocalWriteResult(DatabaseStatus.Ok, null, "conflict", "Document update conflict.");
-        }
-
-        if (current is null && write.Deleted)
-        {
-            return new LocalWriteResult(DatabaseStatus.Ok, null, "not_found", "missing");
-        }
-
-        if (write.Deleted)
-        {
-            await writer.DeleteLocalAsync(database.Key, write.Id);
-            return new LocalWriteResult(DatabaseStatus.Ok, "0-0");
-        }
-
-        // CouchDB's local revisions are "0-N" with N counting the updates.
-        var generation = current is null ? 1 : LocalRevision.Next(current.Rev);
-        var rev = "0-" + generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await writer.PutLocalAsync(database.Key, new LocalDocument(write.Id, rev, write.Body));
-        return new LocalWriteResult(DatabaseStatus.Ok, rev);
+            LocalUpdateStatus.Written => new LocalWriteResult(DatabaseStatus.Ok, result.Rev),
+            LocalUpdateStatus.NotFound => new LocalWriteResult(DatabaseStatus.Ok, null, "not_found", "missing"),
+            _ => new LocalWriteResult(DatabaseStatus.Ok, null, "conflict", "Document update conflict."),
+        };
     }
 }

@@ -18,6 +18,16 @@ public interface IDocumentWriter
     /// <summary>Deletes a <c>_local</c> document; false when it did not exist.</summary>
     Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes or deletes a <c>_local</c> document if its stored revision is the one expected (see
+    /// <see cref="LocalDocumentUpdate"/>), atomically: the check and the write are one step, so two concurrent updates
+    /// from the same revision cannot both succeed.
+    /// Note: unlike <see cref="CommitAsync"/>, this may return before the write is durable (PostgreSQL: asynchronous
+    /// commit). A <c>_local</c> document is never replicated and serves as a replication checkpoint; losing the latest
+    /// one in a crash only makes a replicator redo work, as with CouchDB's delayed commits.
+    /// </summary>
+    Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the bodies of superseded (non-leaf) revisions and the attachments no remaining body references.</summary>
     Task CompactAsync(long database, CancellationToken cancellationToken = default);
 }

@@ -39,6 +39,41 @@ public sealed record AttachmentContent(string Digest, byte[] Data);
 public sealed record LocalDocument(string Id, string Rev, string Json);
 
 /// <summary>
+/// A conditional write of a <c>_local</c> document, applied by <see cref="IDocumentWriter.UpdateLocalAsync"/>: a write
+/// replaces the stored document only when its revision is <paramref name="ExpectedRev"/> (a missing document is created,
+/// whatever was expected); a deletion (<paramref name="Deleted"/>) removes it when <paramref name="ExpectedRev"/> is null
+/// or matches.
+/// </summary>
+public sealed record LocalDocumentUpdate(string Id, string? ExpectedRev, bool Deleted, string Json)
+{
+    /// <summary>The revision of a newly created <c>_local</c> document.</summary>
+    public const string FirstRev = "0-1";
+
+    /// <summary>The revision a replaced document gets: CouchDB's local revisions are "0-N", N counting the updates.</summary>
+    public string NextRev => ExpectedRev is not null && ExpectedRev.StartsWith("0-", StringComparison.Ordinal)
+        && long.TryParse(ExpectedRev.AsSpan(2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+        && n < long.MaxValue
+            ? "0-" + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : FirstRev;
+}
+
+/// <summary>What <see cref="IDocumentWriter.UpdateLocalAsync"/> did.</summary>
+public enum LocalUpdateStatus
+{
+    /// <summary>Written or deleted; <see cref="LocalUpdateResult.Rev"/> is the new revision ("0-0" after a deletion).</summary>
+    Written,
+
+    /// <summary>The stored document has another revision; nothing changed.</summary>
+    Conflict,
+
+    /// <summary>A deletion of a document that does not exist; nothing changed.</summary>
+    NotFound,
+}
+
+/// <summary>The outcome of a conditional <c>_local</c> write.</summary>
+public readonly record struct LocalUpdateResult(LocalUpdateStatus Status, string? Rev);
+
+/// <summary>
 /// Everything one group commit writes, applied atomically by <see cref="IDocumentWriter.CommitAsync"/>.
 /// Sequences of <see cref="Documents"/> are already assigned by the single writer. <see cref="Bodies"/> are new leaves;
 /// <see cref="Superseded"/> stopped being leaves (their bodies stay until compaction); <see cref="RemovedBodies"/>

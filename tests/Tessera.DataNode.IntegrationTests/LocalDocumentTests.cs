@@ -82,6 +82,19 @@ public sealed class LocalDocumentTests(SqliteServer server) : CouchTestBase(serv
     }
 
     [Fact]
+    public async Task DeleteLocal_WithStaleRev_Returns409AndKeepsDocument()
+    {
+        var db = await Couch.CreateDatabaseAsync();
+        await Couch.PutAsync($"{db}/_local/cp", """{"seq":1}""");
+        await Couch.PutAsync($"{db}/_local/cp", """{"_rev":"0-1","seq":2}""");
+
+        var response = await Couch.DeleteAsync($"{db}/_local/cp?rev=0-1");
+
+        CouchAssert.Conflict(response);
+        CouchAssert.Document((await Couch.GetAsync($"{db}/_local/cp")).Json, "_local/cp", "0-2", """{"seq":2}""");
+    }
+
+    [Fact]
     public async Task PutLocal_AfterDelete_StartsAgainAt0Dash1()
     {
         var db = await Couch.CreateDatabaseAsync();

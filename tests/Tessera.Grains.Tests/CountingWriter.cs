@@ -50,5 +50,8 @@ public sealed class CountingWriter(IDocumentWriter inner) : IDocumentWriter
     public Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default) =>
         inner.DeleteLocalAsync(database, id, cancellationToken);
 
+    public Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default) =>
+        inner.UpdateLocalAsync(database, update, cancellationToken);
+
     public Task CompactAsync(long database, CancellationToken cancellationToken = default) => inner.CompactAsync(database, cancellationToken);
 }

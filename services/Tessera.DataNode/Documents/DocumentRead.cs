@@ -6,15 +6,17 @@ namespace Tessera.DataNode.Documents;
 /// <summary>Builds the extras a document read asks for (conflicts, revisions, revs_info, attachment data).</summary>
 internal static class DocumentRead
 {
+    /// <param name="tree">The record's revision tree when the caller has already read it (it is read again otherwise).</param>
     public static async Task<DocumentExtras> ExtrasAsync(
-        IDocumentReader reader, long database, DocumentRecord record, RevId rev, string? body, ReadFlags flags, CancellationToken cancellationToken)
+        IDocumentReader reader, long database, DocumentRecord record, RevId rev, string? body, ReadFlags flags, CancellationToken cancellationToken,
+        RevTree? tree = null)
     {
         if (flags == ReadFlags.None)
         {
             return DocumentExtras.None;
         }
 
-        var tree = RevTree.Deserialize(record.RevTree);
+        tree ??= RevTree.Deserialize(record.RevTree);
         var isWinner = rev.ToString() == record.WinningRev;
         List<(RevId, string)>? revsInfo = null;
         if (flags.HasFlag(ReadFlags.RevsInfo))

@@ -209,7 +209,7 @@ public static class ReplicationEndpoints
                     continue;
                 }
 
-                var extras = await DocumentRead.ExtrasAsync(reader, key, record, target, body, flags, ct);
+                var extras = await DocumentRead.ExtrasAsync(reader, key, record, target, body, flags, ct, tree);
                 var deleted = tree.IsDeleted(target);
                 docs.Add(w =>
                 {

@@ -133,6 +133,51 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    // Note: set_config(..., true) lasts until the end of the transaction, which is this statement's own: its commit
+    // does not wait for the WAL flush (IDocumentWriter.UpdateLocalAsync says why that is fine for _local documents).
+    // The rev check and the write are one statement, so a stale rev changes nothing and there is no read before.
+    private const string UpdateLocalSql = """
+        WITH async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
+        INSERT INTO local_docs AS l (db, id, rev, body)
+        SELECT $1, $2, $3, $4::jsonb FROM async
+        ON CONFLICT (db, id) DO UPDATE SET rev = $5, body = EXCLUDED.body
+        WHERE l.rev = $6
+        RETURNING l.rev
+        """;
+
+    private const string DeleteLocalIfSql = """
+        WITH current AS (SELECT rev FROM local_docs WHERE db = $1 AND id = $2),
+        deleted AS (DELETE FROM local_docs WHERE db = $1 AND id = $2 AND ($3::text IS NULL OR rev = $3) RETURNING rev)
+        SELECT (SELECT rev FROM current), EXISTS (SELECT FROM deleted), set_config('synchronous_commit', 'off', true)
+        """;
+
+    public async Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default)
+    {
+        if (update.Deleted)
+        {
+            await using var delete = dataSource.CreateCommand(DeleteLocalIfSql);
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = update.Id });
+            delete.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = update.ExpectedRev });
+            await using var result = await delete.ExecuteReaderAsync(cancellationToken);
+            await result.ReadAsync(cancellationToken);
+            return result.GetBoolean(1) ? new LocalUpdateResult(LocalUpdateStatus.Written, "0-0")
+                : result.IsDBNull(0) ? new LocalUpdateResult(LocalUpdateStatus.NotFound, null)
+                : new LocalUpdateResult(LocalUpdateStatus.Conflict, null);
+        }
+
+        await using var command = dataSource.CreateCommand(UpdateLocalSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = update.Id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LocalDocumentUpdate.FirstRev });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = update.Json });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = update.NextRev });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = update.ExpectedRev });
+        return await command.ExecuteScalarAsync(cancellationToken) is string rev
+            ? new LocalUpdateResult(LocalUpdateStatus.Written, rev)
+            : new LocalUpdateResult(LocalUpdateStatus.Conflict, null);
+    }
+
     public async Task CompactAsync(long database, CancellationToken cancellationToken = default)
     {
         // One batch, so one implicit transaction: the attachment sweep sees the bodies the first statement left.

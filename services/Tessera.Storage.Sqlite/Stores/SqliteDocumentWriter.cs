@@ -113,6 +113,45 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    // Note: the rev check and the write are one statement on the one writer connection. WAL mode with synchronous=NORMAL
+    // already commits without an fsync, so unlike PostgreSQL there is no durability setting to relax here.
+    private const string UpdateLocalSql = """
+        INSERT INTO local_docs (db, id, rev, body) VALUES ($db, $id, $first, $body)
+        ON CONFLICT (db, id) DO UPDATE SET rev = $next, body = excluded.body WHERE rev = $expected
+        RETURNING rev
+        """;
+
+    public async Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default)
+    {
+        using var lease = await connections.AcquireWriterAsync(cancellationToken);
+        await using var command = lease.Connection.CreateCommand();
+        command.Parameters.AddWithValue("$db", database);
+        command.Parameters.AddWithValue("$id", update.Id);
+        command.Parameters.AddWithValue("$expected", update.ExpectedRev is { } expected ? expected : DBNull.Value);
+        if (update.Deleted)
+        {
+            command.CommandText = "DELETE FROM local_docs WHERE db = $db AND id = $id AND ($expected IS NULL OR rev = $expected)";
+            if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                return new LocalUpdateResult(LocalUpdateStatus.Written, "0-0");
+            }
+
+            // Nothing deleted: tell a stale rev from a missing document (same connection, nothing written in between).
+            command.CommandText = "SELECT 1 FROM local_docs WHERE db = $db AND id = $id";
+            return await command.ExecuteScalarAsync(cancellationToken) is null
+                ? new LocalUpdateResult(LocalUpdateStatus.NotFound, null)
+                : new LocalUpdateResult(LocalUpdateStatus.Conflict, null);
+        }
+
+        command.CommandText = UpdateLocalSql;
+        command.Parameters.AddWithValue("$first", LocalDocumentUpdate.FirstRev);
+        command.Parameters.AddWithValue("$next", update.NextRev);
+        command.Parameters.AddWithValue("$body", update.Json);
+        return await command.ExecuteScalarAsync(cancellationToken) is string rev
+            ? new LocalUpdateResult(LocalUpdateStatus.Written, rev)
+            : new LocalUpdateResult(LocalUpdateStatus.Conflict, null);
+    }
+
     public async Task CompactAsync(long database, CancellationToken cancellationToken = default)
     {
         using var lease = await connections.AcquireWriterAsync(cancellationToken);
