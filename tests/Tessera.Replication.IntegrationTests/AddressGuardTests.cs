@@ -217,7 +217,7 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
         var resolver = new ScriptedResolver();
         resolver.Script("mixed.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("10.0.0.1")]);
         resolver.Script("mapped.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("::ffff:169.254.169.254")]);
-        resolver.Script("public.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:db8::7")]);
+        resolver.Script("public.example", [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:4860:4860::8888")]);
         var guard = Guard(resolver);
         var ct = TestContext.Current.CancellationToken;
 
@@ -225,7 +225,7 @@ public sealed class AddressGuardTests(GuardedServer server) : IClassFixture<Guar
         Assert.Equal("mixed.example", refused.Host);
         Assert.DoesNotContain("10.0.0.1", refused.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<OutboundAddressRefusedException>(() => guard.ResolveAsync("mapped.example", ct));
-        Assert.Equal(new[] { IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:db8::7") }, await guard.ResolveAsync("public.example", ct));
+        Assert.Equal(new[] { IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:4860:4860::8888") }, await guard.ResolveAsync("public.example", ct));
     }
 
     [Fact]
