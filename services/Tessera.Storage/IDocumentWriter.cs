@@ -12,12 +12,6 @@ public interface IDocumentWriter
     /// </summary>
     Task CommitAsync(long database, CommitBatch batch, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes or replaces a <c>_local</c> document.</summary>
-    Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default);
-
-    /// <summary>Deletes a <c>_local</c> document; false when it did not exist.</summary>
-    Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Writes or deletes a <c>_local</c> document if its stored revision is the one expected (see
     /// <see cref="LocalDocumentUpdate"/>), atomically: the check and the write are one step, so two concurrent updates

@@ -44,12 +44,6 @@ public sealed class CountingWriter(IDocumentWriter inner) : IDocumentWriter
 
     public void ResetCommitStarted() => CommitStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default) =>
-        inner.PutLocalAsync(database, document, cancellationToken);
-
-    public Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default) =>
-        inner.DeleteLocalAsync(database, id, cancellationToken);
-
     public Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default) =>
         inner.UpdateLocalAsync(database, update, cancellationToken);
 

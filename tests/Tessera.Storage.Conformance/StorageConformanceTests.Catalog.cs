@@ -126,7 +126,7 @@ public abstract partial class StorageConformanceTests
             old.Key,
             Batch(2, [Doc("a", "1-a", 1), Doc("b", "1-b", 2)], [new("a", "1-a", BodyOf("a", "1-a")), new("b", "1-b", BodyOf("b", "1-b"))], attachments: [attachment], docCountDelta: 2),
             Token);
-        await storage.Writer.PutLocalAsync(old.Key, new LocalDocument("_local/checkpoint", "0-1", """{"seq":2}"""), Token);
+        await storage.Writer.UpdateLocalAsync(old.Key, new LocalDocumentUpdate("_local/checkpoint", null, false, """{"seq":2}"""), Token);
 
         Assert.True(await storage.Catalog.DeleteAsync(old.Tenant, "orders", Token));
 

@@ -300,7 +300,7 @@ public abstract partial class StorageConformanceTests
             """;
 
         await storage.Writer.CommitAsync(database.Key, Batch(1, [Doc("ünïcödé/😀", "1-a", 1)], [new("ünïcödé/😀", "1-a", body)], docCountDelta: 1), Token);
-        await storage.Writer.PutLocalAsync(database.Key, new LocalDocument("_local/ü", "0-1", body), Token);
+        await storage.Writer.UpdateLocalAsync(database.Key, new LocalDocumentUpdate("_local/ü", null, false, body), Token);
 
         AssertJsonEqual(body, (await storage.Reader.GetWinningAsync(database.Key, "ünïcödé/😀", Token))!.Body);
         AssertJsonEqual(body, await storage.Reader.GetBodyAsync(database.Key, "ünïcödé/😀", "1-a", Token));

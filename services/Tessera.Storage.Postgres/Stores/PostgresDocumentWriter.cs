@@ -112,27 +112,6 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         }
     }
 
-    public async Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO local_docs (db, id, rev, body) VALUES ($1, $2, $3, $4::jsonb)
-            ON CONFLICT (db, id) DO UPDATE SET rev = EXCLUDED.rev, body = EXCLUDED.body
-            """);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Id });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Rev });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Json });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM local_docs WHERE db = $1 AND id = $2");
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
-
     // Note: set_config(..., true) lasts until the end of the transaction, which is this statement's own: its commit
     // does not wait for the WAL flush (IDocumentWriter.UpdateLocalAsync says why that is fine for _local documents).
     // The rev check and the write are one statement, so a stale rev changes nothing and there is no read before.

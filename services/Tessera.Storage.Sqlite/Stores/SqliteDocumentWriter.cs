@@ -88,31 +88,6 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
         transaction.Commit();
     }
 
-    public async Task PutLocalAsync(long database, LocalDocument document, CancellationToken cancellationToken = default)
-    {
-        using var lease = await connections.AcquireWriterAsync(cancellationToken);
-        await using var command = lease.Connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO local_docs (db, id, rev, body) VALUES ($db, $id, $rev, $body)
-            ON CONFLICT (db, id) DO UPDATE SET rev = excluded.rev, body = excluded.body
-            """;
-        command.Parameters.AddWithValue("$db", database);
-        command.Parameters.AddWithValue("$id", document.Id);
-        command.Parameters.AddWithValue("$rev", document.Rev);
-        command.Parameters.AddWithValue("$body", document.Json);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<bool> DeleteLocalAsync(long database, string id, CancellationToken cancellationToken = default)
-    {
-        using var lease = await connections.AcquireWriterAsync(cancellationToken);
-        await using var command = lease.Connection.CreateCommand();
-        command.CommandText = "DELETE FROM local_docs WHERE db = $db AND id = $id";
-        command.Parameters.AddWithValue("$db", database);
-        command.Parameters.AddWithValue("$id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
-
     // Note: the rev check and the write are one statement on the one writer connection. WAL mode with synchronous=NORMAL
     // already commits without an fsync, so unlike PostgreSQL there is no durability setting to relax here.
     private const string UpdateLocalSql = """
