@@ -96,17 +96,6 @@ internal sealed partial class DatabaseGrain(
         return DatabaseStatus.Ok;
     });
 
-    public Task<DatabaseStatus> CompactAsync() => Enqueue(async () =>
-    {
-        if (database is null)
-        {
-            return DatabaseStatus.NotFound;
-        }
-
-        await writer.CompactAsync(database.Key);
-        return DatabaseStatus.Ok;
-    });
-
     public Task<LocalWriteResult> PutLocalAsync(LocalWrite write) => Enqueue(() => WriteLocalAsync(write));
 
     public Task<WriteResponse> WriteAsync(WriteRequest request)

@@ -13,7 +13,6 @@ internal sealed class GroupCommit
     private readonly IDocumentReader reader;
     private readonly Dictionary<string, DocumentState> states = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), RevisionBody> bodies = [];
-    private readonly List<RevisionKey> superseded = [];
     private readonly List<RevisionKey> removed = [];
     private readonly Dictionary<string, AttachmentContent> attachments = new(StringComparer.Ordinal);
     private long seq;
@@ -119,7 +118,7 @@ internal sealed class GroupCommit
             return Conflict(write.Id);
         }
 
-        Record(state, write.Id, rev, body, edit.Superseded is RevId s ? [s] : []);
+        Record(state, write.Id, rev, body);
         return new WriteResult(write.Id, rev.ToString());
     }
 
@@ -144,24 +143,19 @@ internal sealed class GroupCommit
         var merge = state.Tree.Merge(path, write.Deleted);
         if (merge.Added)
         {
-            Record(state, write.Id, path[0], body, merge.Superseded);
+            Record(state, write.Id, path[0], body);
         }
 
         return new WriteResult(write.Id, path[0].ToString());
     }
 
-    private void Record(DocumentState state, string id, RevId rev, string body, IReadOnlyList<RevId> nowInner)
+    private void Record(DocumentState state, string id, RevId rev, string body)
     {
         seq++;
         state.Changed = true;
         state.Seq = seq;
         var revText = rev.ToString();
         bodies[(id, revText)] = new RevisionBody(id, revText, body);
-        foreach (var inner in nowInner)
-        {
-            superseded.Add(new RevisionKey(id, inner.ToString()));
-        }
-
         foreach (var stemmed in state.Tree.Stem(database.RevsLimit))
         {
             var key = (id, stemmed.ToString());
@@ -248,7 +242,7 @@ internal sealed class GroupCommit
         }
 
         documents.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        return new CommitBatch(documents, [.. bodies.Values], superseded, removed, [.. attachments.Values], seq, live, deleted) { NewDocuments = created };
+        return new CommitBatch(documents, [.. bodies.Values], removed, [.. attachments.Values], seq, live, deleted) { NewDocuments = created };
     }
 
     private static WriteResult Conflict(string id) => new(id, null, "conflict", "Document update conflict.");

@@ -7,7 +7,7 @@ public interface IDocumentWriter
 {
     /// <summary>
     /// Applies a whole batch in one transaction: upserts the documents, inserts the new bodies and attachments
-    /// (attachments already stored are kept), marks superseded bodies, deletes removed bodies, and sets the database's update sequence and counters.
+    /// (attachments already stored are kept), deletes removed bodies, and sets the database's update sequence and counters.
     /// Returns only after the transaction committed.
     /// </summary>
     Task CommitAsync(long database, CommitBatch batch, CancellationToken cancellationToken = default);
@@ -22,6 +22,13 @@ public interface IDocumentWriter
     /// </summary>
     Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the bodies of superseded (non-leaf) revisions and the attachments no remaining body references.</summary>
-    Task CompactAsync(long database, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Compaction, one page of documents at a time: deletes every stored body of the documents named in
+    /// <paramref name="keep"/> except the revisions listed there (their leaves). Which revisions are leaves only the
+    /// revision trees tell, so the writer's caller works that out; storage never reads a tree.
+    /// </summary>
+    Task DeleteBodiesExceptAsync(long database, IReadOnlyList<RevisionKey> keep, CancellationToken cancellationToken = default);
+
+    /// <summary>Compaction, last step: deletes the attachments no remaining body references.</summary>
+    Task DeleteUnreferencedAttachmentsAsync(long database, CancellationToken cancellationToken = default);
 }

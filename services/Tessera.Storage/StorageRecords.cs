@@ -75,14 +75,14 @@ public readonly record struct LocalUpdateResult(LocalUpdateStatus Status, string
 
 /// <summary>
 /// Everything one group commit writes, applied atomically by <see cref="IDocumentWriter.CommitAsync"/>.
-/// Sequences of <see cref="Documents"/> are already assigned by the single writer. <see cref="Bodies"/> are new leaves;
-/// <see cref="Superseded"/> stopped being leaves (their bodies stay until compaction); <see cref="RemovedBodies"/>
-/// were stemmed out of their tree and are deleted now.
+/// Sequences of <see cref="Documents"/> are already assigned by the single writer. <see cref="Bodies"/> are new
+/// revisions: storage holds no body of theirs yet, so it inserts them without looking and a body that exists anyway fails
+/// the commit. The bodies of revisions they extend stay until compaction. <see cref="RemovedBodies"/> were stemmed out
+/// of their tree and are deleted now.
 /// </summary>
 public sealed record CommitBatch(
     IReadOnlyList<DocumentRecord> Documents,
     IReadOnlyList<RevisionBody> Bodies,
-    IReadOnlyList<RevisionKey> Superseded,
     IReadOnlyList<RevisionKey> RemovedBodies,
     IReadOnlyList<AttachmentContent> Attachments,
     long UpdateSeq,
@@ -98,9 +98,9 @@ public sealed record CommitBatch(
     public long? ExpectedUpdateSeq { get; init; }
 
     /// <summary>
-    /// Ids of <see cref="Documents"/> the writer knows storage does not hold yet (it looked, or minted the id), whose
-    /// bodies are all in <see cref="Bodies"/>. Storage may insert their rows without looking for existing ones, so a
-    /// row that exists anyway fails the commit instead of being overwritten. Null: every document may exist.
+    /// Ids of <see cref="Documents"/> the writer knows storage does not hold yet (it looked, or minted the id).
+    /// Storage may insert their rows without looking for existing ones, so a row that exists anyway fails the commit
+    /// instead of being overwritten. Null: every document may exist.
     /// </summary>
     public IReadOnlySet<string>? NewDocuments { get; init; }
 }

@@ -47,5 +47,9 @@ public sealed class CountingWriter(IDocumentWriter inner) : IDocumentWriter
     public Task<LocalUpdateResult> UpdateLocalAsync(long database, LocalDocumentUpdate update, CancellationToken cancellationToken = default) =>
         inner.UpdateLocalAsync(database, update, cancellationToken);
 
-    public Task CompactAsync(long database, CancellationToken cancellationToken = default) => inner.CompactAsync(database, cancellationToken);
+    public Task DeleteBodiesExceptAsync(long database, IReadOnlyList<RevisionKey> keep, CancellationToken cancellationToken = default) =>
+        inner.DeleteBodiesExceptAsync(database, keep, cancellationToken);
+
+    public Task DeleteUnreferencedAttachmentsAsync(long database, CancellationToken cancellationToken = default) =>
+        inner.DeleteUnreferencedAttachmentsAsync(database, cancellationToken);
 }

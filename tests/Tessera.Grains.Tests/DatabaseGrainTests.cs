@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Tessera.Storage;
 
 namespace Tessera.Grains.Tests;
@@ -115,7 +116,7 @@ public sealed class DatabaseGrainTests(GrainClusterFixture fixture) : IClassFixt
         var info = await InfoAsync(grain);
 
         // A second activation of the same database (as while silos join or leave) commits behind this one's back.
-        var other = new CommitBatch([new DocumentRecord("other", "1-x", false, 2, [1])], [new RevisionBody("other", "1-x", "{}")], [], [], [], 2, 1, 0) { ExpectedUpdateSeq = 1 };
+        var other = new CommitBatch([new DocumentRecord("other", "1-x", false, 2, [1])], [new RevisionBody("other", "1-x", "{}")], [], [], 2, 1, 0) { ExpectedUpdateSeq = 1 };
         await fixture.Writer.CommitAsync(info.Key, other, TestContext.Current.CancellationToken);
 
         await Assert.ThrowsAsync<DatabaseMovedException>(() => grain.WriteAsync(new WriteRequest([Doc("b")])));
@@ -189,5 +190,34 @@ public sealed class DatabaseGrainTests(GrainClusterFixture fixture) : IClassFixt
         Assert.Equal(2 + outcomes.Count(ok => ok), stored.Count);
         Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored);
         Assert.Equal(stored.Count, info.UpdateSeq);
+    }
+
+    [Fact]
+    public async Task Compact_DeletesBodiesOfRevisionsThatAreNoLongerLeaves_AndKeepsEveryLeaf()
+    {
+        var grain = await NewDatabaseAsync();
+        var token = TestContext.Current.CancellationToken;
+        // More documents than one compaction page, each updated once; "x" also gets a conflicting branch from a replica.
+        var ids = Enumerable.Range(0, 1001).Select(i => $"d{i:0000}").Append("x").ToList();
+        var created = (await grain.WriteAsync(new WriteRequest([.. ids.Select(id => Doc(id))]))).Results;
+        var updated = (await grain.WriteAsync(new WriteRequest([.. created.Select(r => Doc(r.Id, r.Rev, """{"v":2}"""))]))).Results;
+        var firstOfX = created.Single(r => r.Id == "x").Rev!;
+        var conflict = new DocumentWrite("x", "2-" + new string('f', 32), false, """{"v":"replica"}""", ["2-" + new string('f', 32), firstOfX], []);
+        Assert.True((await grain.WriteAsync(new WriteRequest([conflict], NewEdits: false))).Results[0].Ok);
+        var info = await InfoAsync(grain);
+
+        // Before compaction every revision's body is readable.
+        Assert.NotNull(await fixture.Reader.GetBodyAsync(info.Key, "d1000", created[1000].Rev!, token));
+
+        Assert.Equal(DatabaseStatus.Ok, await grain.CompactAsync());
+
+        foreach (var (first, second) in created.Zip(updated))
+        {
+            Assert.Null(await fixture.Reader.GetBodyAsync(info.Key, first.Id, first.Rev!, token));
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"v":2}"""), JsonNode.Parse((await fixture.Reader.GetBodyAsync(info.Key, second.Id, second.Rev!, token))!)));
+        }
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"v":"replica"}"""), JsonNode.Parse((await fixture.Reader.GetBodyAsync(info.Key, "x", conflict.Rev!, token))!)));
+        Assert.Equal(info.UpdateSeq, (await InfoAsync(grain)).UpdateSeq);
     }
 }

@@ -12,7 +12,7 @@ public abstract partial class StorageConformanceTests
         var database = await CreateDatabaseAsync(storage);
         var seq = await CreateDocumentsAsync(storage, database.Key, 1, ids);
         await CreateDocumentsAsync(storage, database.Key, seq + 1, "deleted-one");
-        await storage.Writer.CommitAsync(database.Key, Batch(seq + 2, [Doc("deleted-one", "2-d", seq + 2, deleted: true)], [new("deleted-one", "2-d", "{}")], superseded: [new("deleted-one", "1-a")], docCountDelta: -1, deletedDocCountDelta: 1), Token);
+        await storage.Writer.CommitAsync(database.Key, Batch(seq + 2, [Doc("deleted-one", "2-d", seq + 2, deleted: true)], [new("deleted-one", "2-d", "{}")], docCountDelta: -1, deletedDocCountDelta: 1), Token);
         return database;
     }
 
@@ -84,7 +84,7 @@ public abstract partial class StorageConformanceTests
     {
         var storage = await OpenAsync();
         var database = await CreateAllDocsFixtureAsync(storage, "a", "b");
-        await storage.Writer.CommitAsync(database.Key, Batch(10, [Doc("b", "2-b", 10)], [new("b", "2-b", """{"v":2}""")], superseded: [new("b", "1-a")]), Token);
+        await storage.Writer.CommitAsync(database.Key, Batch(10, [Doc("b", "2-b", 10)], [new("b", "2-b", """{"v":2}""")]), Token);
 
         var withBodies = await ToListAsync(storage.Reader.GetAllDocsAsync(database.Key, new AllDocsQuery(IncludeBodies: true), Token));
         var withoutBodies = await ToListAsync(storage.Reader.GetAllDocsAsync(database.Key, new AllDocsQuery(), Token));

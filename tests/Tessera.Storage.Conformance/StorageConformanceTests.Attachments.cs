@@ -48,7 +48,7 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
-    public async Task Compact_RemovesAttachmentsNoRemainingBodyReferences()
+    public async Task DeleteUnreferencedAttachments_AfterNonLeafBodiesAreGone_KeepsOnlyReferencedOnes()
     {
         var storage = await OpenAsync();
         var database = await CreateDatabaseAsync(storage);
@@ -62,10 +62,11 @@ public abstract partial class StorageConformanceTests
             Token);
         await storage.Writer.CommitAsync(
             database.Key,
-            Batch(3, [Doc("doc", "2-b", 3)], [new("doc", "2-b", StubsFor(kept, sharedWithLeaf))], superseded: [new("doc", "1-a")], attachments: [kept]),
+            Batch(3, [Doc("doc", "2-b", 3)], [new("doc", "2-b", StubsFor(kept, sharedWithLeaf))], attachments: [kept]),
             Token);
 
-        await storage.Writer.CompactAsync(database.Key, Token);
+        await storage.Writer.DeleteBodiesExceptAsync(database.Key, [new("doc", "2-b"), new("plain", "1-a")], Token);
+        await storage.Writer.DeleteUnreferencedAttachmentsAsync(database.Key, Token);
 
         Assert.NotNull(await storage.Reader.GetAttachmentAsync(database.Key, "md5-kept", Token));
         Assert.NotNull(await storage.Reader.GetAttachmentAsync(database.Key, "md5-shared", Token));
@@ -74,7 +75,7 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
-    public async Task Compact_DoesNotKeepAnAttachmentBecauseAnotherDatabaseReferencesIt()
+    public async Task DeleteUnreferencedAttachments_DoesNotKeepAnAttachmentBecauseAnotherDatabaseReferencesIt()
     {
         var storage = await OpenAsync();
         var first = await CreateDatabaseAsync(storage);
@@ -83,8 +84,8 @@ public abstract partial class StorageConformanceTests
         await storage.Writer.CommitAsync(first.Key, Batch(1, [Doc("a", "1-a", 1)], [new("a", "1-a", "{}")], attachments: [attachment], docCountDelta: 1), Token);
         await storage.Writer.CommitAsync(second.Key, Batch(1, [Doc("a", "1-a", 1)], [new("a", "1-a", StubsFor(attachment))], attachments: [attachment], docCountDelta: 1), Token);
 
-        await storage.Writer.CompactAsync(first.Key, Token);
-        await storage.Writer.CompactAsync(second.Key, Token);
+        await storage.Writer.DeleteUnreferencedAttachmentsAsync(first.Key, Token);
+        await storage.Writer.DeleteUnreferencedAttachmentsAsync(second.Key, Token);
 
         Assert.Null(await storage.Reader.GetAttachmentAsync(first.Key, "md5-both", Token));
         Assert.NotNull(await storage.Reader.GetAttachmentAsync(second.Key, "md5-both", Token));

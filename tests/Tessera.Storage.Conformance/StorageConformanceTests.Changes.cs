@@ -9,8 +9,8 @@ public abstract partial class StorageConformanceTests
     {
         var database = await CreateDatabaseAsync(storage);
         await CreateDocumentsAsync(storage, database.Key, 1, "a", "b", "c");
-        await storage.Writer.CommitAsync(database.Key, Batch(4, [Doc("a", "2-a", 4)], [new("a", "2-a", """{"v":2}""")], superseded: [new("a", "1-a")]), Token);
-        await storage.Writer.CommitAsync(database.Key, Batch(5, [Doc("b", "2-b", 5, deleted: true)], [new("b", "2-b", """{"_deleted_body":true}""")], superseded: [new("b", "1-a")], docCountDelta: -1, deletedDocCountDelta: 1), Token);
+        await storage.Writer.CommitAsync(database.Key, Batch(4, [Doc("a", "2-a", 4)], [new("a", "2-a", """{"v":2}""")]), Token);
+        await storage.Writer.CommitAsync(database.Key, Batch(5, [Doc("b", "2-b", 5, deleted: true)], [new("b", "2-b", """{"_deleted_body":true}""")], docCountDelta: -1, deletedDocCountDelta: 1), Token);
         return database;
     }
 

@@ -36,7 +36,7 @@ public abstract partial class StorageConformanceTests
         var updated = Doc("doc", "2-b", 2);
         await storage.Writer.CommitAsync(
             database.Key,
-            Batch(2, [updated], [new("doc", "2-b", """{"value":2}""")], superseded: [new("doc", "1-a")]),
+            Batch(2, [updated], [new("doc", "2-b", """{"value":2}""")]),
             Token);
 
         var winning = await storage.Reader.GetWinningAsync(database.Key, "doc", Token);
@@ -119,7 +119,7 @@ public abstract partial class StorageConformanceTests
         await CreateDocumentsAsync(storage, database.Key, 1, "doc");
         var deleted = Doc("doc", "2-d", 2, deleted: true);
 
-        await storage.Writer.CommitAsync(database.Key, Batch(2, [deleted], [new("doc", "2-d", "{}")], superseded: [new("doc", "1-a")]), Token);
+        await storage.Writer.CommitAsync(database.Key, Batch(2, [deleted], [new("doc", "2-d", "{}")]), Token);
 
         AssertSameDocument(deleted, await storage.Reader.GetDocumentAsync(database.Key, "doc", Token));
         var winning = await storage.Reader.GetWinningAsync(database.Key, "doc", Token);
@@ -139,7 +139,7 @@ public abstract partial class StorageConformanceTests
 
         await storage.Writer.CommitAsync(
             database.Key,
-            Batch(3, [update, created], [new("old", "2-b", """{"v":2}"""), new("new", "1-n", """{"v":"n"}""")], superseded: [new("old", "1-a")], docCountDelta: 1)
+            Batch(3, [update, created], [new("old", "2-b", """{"v":2}"""), new("new", "1-n", """{"v":"n"}""")], docCountDelta: 1)
                 with { NewDocuments = new HashSet<string>(StringComparer.Ordinal) { "new" } },
             Token);
 
@@ -159,7 +159,7 @@ public abstract partial class StorageConformanceTests
 
         await storage.Writer.CommitAsync(
             database.Key,
-            Batch(2, [Doc("doc", "1-a", 1), last], [new("doc", "1-a", """{"v":1}"""), new("doc", "2-b", """{"v":2}""")], superseded: [new("doc", "1-a")], docCountDelta: 1),
+            Batch(2, [Doc("doc", "1-a", 1), last], [new("doc", "1-a", """{"v":1}"""), new("doc", "2-b", """{"v":2}""")], docCountDelta: 1),
             Token);
 
         AssertSameDocument(last, await storage.Reader.GetDocumentAsync(database.Key, "doc", Token));
@@ -167,20 +167,20 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
-    public async Task Superseded_ThenCompact_RemovesNonLeafBodiesAndKeepsLeaves()
+    public async Task DeleteBodiesExcept_RemovesTheOtherBodiesOfTheNamedDocumentsOnly()
     {
         var storage = await OpenAsync();
         var database = await CreateDatabaseAsync(storage);
         await CreateDocumentsAsync(storage, database.Key, 1, "doc", "other");
         await storage.Writer.CommitAsync(
             database.Key,
-            Batch(3, [Doc("doc", "2-b", 3)], [new("doc", "2-b", """{"v":2}"""), new("doc", "2-c", """{"v":"conflict"}""")], superseded: [new("doc", "1-a")]),
+            Batch(3, [Doc("doc", "2-b", 3)], [new("doc", "2-b", """{"v":2}"""), new("doc", "2-c", """{"v":"conflict"}""")]),
             Token);
 
-        // Superseded bodies stay readable until compaction.
+        // Bodies of revisions that are no longer leaves stay readable until compaction.
         Assert.NotNull(await storage.Reader.GetBodyAsync(database.Key, "doc", "1-a", Token));
 
-        await storage.Writer.CompactAsync(database.Key, Token);
+        await storage.Writer.DeleteBodiesExceptAsync(database.Key, [new("doc", "2-b"), new("doc", "2-c")], Token);
 
         Assert.Null(await storage.Reader.GetBodyAsync(database.Key, "doc", "1-a", Token));
         AssertJsonEqual("""{"v":2}""", await storage.Reader.GetBodyAsync(database.Key, "doc", "2-b", Token));
@@ -190,7 +190,7 @@ public abstract partial class StorageConformanceTests
     }
 
     [Fact]
-    public async Task Compact_OnlyTouchesItsOwnDatabase()
+    public async Task DeleteBodiesExcept_OnlyTouchesItsOwnDatabase()
     {
         var storage = await OpenAsync();
         var first = await CreateDatabaseAsync(storage);
@@ -198,13 +198,33 @@ public abstract partial class StorageConformanceTests
         foreach (var database in new[] { first, second })
         {
             await CreateDocumentsAsync(storage, database.Key, 1, "doc");
-            await storage.Writer.CommitAsync(database.Key, Batch(2, [Doc("doc", "2-b", 2)], [new("doc", "2-b", "{}")], superseded: [new("doc", "1-a")]), Token);
+            await storage.Writer.CommitAsync(database.Key, Batch(2, [Doc("doc", "2-b", 2)], [new("doc", "2-b", "{}")]), Token);
         }
 
-        await storage.Writer.CompactAsync(first.Key, Token);
+        await storage.Writer.DeleteBodiesExceptAsync(first.Key, [new("doc", "2-b")], Token);
 
         Assert.Null(await storage.Reader.GetBodyAsync(first.Key, "doc", "1-a", Token));
+        Assert.NotNull(await storage.Reader.GetBodyAsync(first.Key, "doc", "2-b", Token));
         Assert.NotNull(await storage.Reader.GetBodyAsync(second.Key, "doc", "1-a", Token));
+    }
+
+    [Fact]
+    public async Task Commit_OfABodyThatIsStored_FailsWholeAndOverwritesNothing()
+    {
+        // Bodies are new revisions: a writer that sends one again must not replace the stored text.
+        var storage = await OpenAsync();
+        var database = await CreateDatabaseAsync(storage);
+        await CreateDocumentsAsync(storage, database.Key, 1, "doc");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => storage.Writer.CommitAsync(
+            database.Key,
+            Batch(2, [Doc("doc", "2-b", 2)], [new("doc", "2-b", """{"v":2}"""), new("doc", "1-a", """{"v":"replaced"}""")]),
+            Token));
+
+        AssertJsonEqual(BodyOf("doc", "1-a"), await storage.Reader.GetBodyAsync(database.Key, "doc", "1-a", Token));
+        Assert.Null(await storage.Reader.GetBodyAsync(database.Key, "doc", "2-b", Token));
+        Assert.Equal("1-a", (await storage.Reader.GetDocumentAsync(database.Key, "doc", Token))!.WinningRev);
+        Assert.Equal(1, (await storage.Catalog.GetAsync(database.Tenant, database.Name, Token))!.UpdateSeq);
     }
 
     [Fact]
@@ -213,11 +233,11 @@ public abstract partial class StorageConformanceTests
         var storage = await OpenAsync();
         var database = await CreateDatabaseAsync(storage);
         await CreateDocumentsAsync(storage, database.Key, 1, "doc");
-        await storage.Writer.CommitAsync(database.Key, Batch(2, [Doc("doc", "2-b", 2)], [new("doc", "2-b", "{}")], superseded: [new("doc", "1-a")]), Token);
+        await storage.Writer.CommitAsync(database.Key, Batch(2, [Doc("doc", "2-b", 2)], [new("doc", "2-b", "{}")]), Token);
 
         await storage.Writer.CommitAsync(
             database.Key,
-            Batch(3, [Doc("doc", "3-c", 3)], [new("doc", "3-c", """{"v":3}""")], superseded: [new("doc", "2-b")], removed: [new("doc", "1-a")]),
+            Batch(3, [Doc("doc", "3-c", 3)], [new("doc", "3-c", """{"v":3}""")], removed: [new("doc", "1-a")]),
             Token);
 
         Assert.Null(await storage.Reader.GetBodyAsync(database.Key, "doc", "1-a", Token));

@@ -54,12 +54,11 @@ public abstract partial class StorageConformanceTests
         long updateSeq,
         IReadOnlyList<DocumentRecord>? documents = null,
         IReadOnlyList<RevisionBody>? bodies = null,
-        IReadOnlyList<RevisionKey>? superseded = null,
         IReadOnlyList<RevisionKey>? removed = null,
         IReadOnlyList<AttachmentContent>? attachments = null,
         long docCountDelta = 0,
         long deletedDocCountDelta = 0) =>
-        new(documents ?? [], bodies ?? [], superseded ?? [], removed ?? [], attachments ?? [], updateSeq, docCountDelta, deletedDocCountDelta);
+        new(documents ?? [], bodies ?? [], removed ?? [], attachments ?? [], updateSeq, docCountDelta, deletedDocCountDelta);
 
     /// <summary>Commits new documents (first revisions, one per id) with their bodies, numbered from <paramref name="firstSeq"/>.</summary>
     protected static async Task<long> CreateDocumentsAsync(Storage storage, long database, long firstSeq, params string[] ids)

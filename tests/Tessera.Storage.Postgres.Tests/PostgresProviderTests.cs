@@ -69,7 +69,7 @@ public sealed class PostgresProviderTests(PostgresServer server)
                 {
                     await writer.CommitAsync(
                         database.Key,
-                        new CommitBatch([new DocumentRecord(id, "1-a", false, seq, [1, 2])], [new RevisionBody(id, "1-a", "{}")], [], [], [new AttachmentContent($"md5-{seq}", [0])], seq, 1, 0),
+                        new CommitBatch([new DocumentRecord(id, "1-a", false, seq, [1, 2])], [new RevisionBody(id, "1-a", "{}")], [], [new AttachmentContent($"md5-{seq}", [0])], seq, 1, 0),
                         Token);
                     committed++;
                 }
@@ -106,7 +106,7 @@ public sealed class PostgresProviderTests(PostgresServer server)
         var batch = new CommitBatch(
             [new DocumentRecord("good", "1-a", false, 1, [1]), new DocumentRecord("bad", "1-a", false, 2, [1])],
             [new RevisionBody("good", "1-a", "{}"), new RevisionBody("bad", "1-a", """{"text":"nul \u0000 inside"}""")],
-            [], [], [], 2, 2, 0);
+            [], [], 2, 2, 0);
 
         var exception = await Assert.ThrowsAsync<PostgresException>(() => services.GetRequiredService<IDocumentWriter>().CommitAsync(database.Key, batch, Token));
 
@@ -126,12 +126,12 @@ public sealed class PostgresProviderTests(PostgresServer server)
         var writer = services.GetRequiredService<IDocumentWriter>();
         var reader = services.GetRequiredService<IDocumentReader>();
         var database = (await catalog.CreateAsync("tenant", "db", Token))!;
-        await writer.CommitAsync(database.Key, new CommitBatch([new DocumentRecord("doc", "1-a", false, 1, [1])], [new RevisionBody("doc", "1-a", """{"v":1}""")], [], [], [], 1, 1, 0), Token);
+        await writer.CommitAsync(database.Key, new CommitBatch([new DocumentRecord("doc", "1-a", false, 1, [1])], [new RevisionBody("doc", "1-a", """{"v":1}""")], [], [], 1, 1, 0), Token);
 
         var batch = new CommitBatch(
             [new DocumentRecord("other", "1-b", false, 2, [2]), new DocumentRecord("doc", "1-c", false, 3, [3])],
             [new RevisionBody("other", "1-b", "{}"), new RevisionBody("doc", "1-c", """{"v":2}""")],
-            [], [], [], 3, 2, 0) { NewDocuments = new HashSet<string> { "other", "doc" } };
+            [], [], 3, 2, 0) { NewDocuments = new HashSet<string> { "other", "doc" } };
         var exception = await Assert.ThrowsAsync<PostgresException>(() => writer.CommitAsync(database.Key, batch, Token));
 
         Assert.Equal(PostgresErrorCodes.UniqueViolation, exception.SqlState);
@@ -218,9 +218,9 @@ public sealed class PostgresProviderTests(PostgresServer server)
     }
 
     [Fact]
-    public async Task MarkSuperseded_InADatabaseNewerThanTheStatistics_ProbesTheIndexPerRevision()
+    public async Task DeleteBodies_InADatabaseNewerThanTheStatistics_ProbesTheIndexPerRevision()
     {
-        // The statement shape of PostgresDocumentWriter's superseded-revision update, planned as the writer's connections
+        // The statement shape of PostgresDocumentWriter's deletion of stemmed bodies, planned as the writer's connections
         // plan it: a database created after ANALYZE must still be probed per revision, not scanned by its key prefix.
         var connectionString = await server.CreateDatabaseAsync("plan_shape");
         await using var services = await StorageServices.BuildAsync(s => s.UsePostgres(o => o.ConnectionString = connectionString), Token);
@@ -243,12 +243,12 @@ public sealed class PostgresProviderTests(PostgresServer server)
         var fresh = await catalog.CreateAsync("tenant", "fresh", Token);
         await using var connection = await dataSource.OpenConnectionAsync(Token);
         await using (var prepare = new NpgsqlCommand(
-            "PREPARE mark(bigint, text[], text[]) AS UPDATE revisions AS r SET leaf = false FROM unnest($2::text[], $3::text[]) AS u(doc_id, rev) WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev", connection))
+            "PREPARE remove(bigint, text[], text[]) AS DELETE FROM revisions AS r USING unnest($2::text[], $3::text[]) AS u(doc_id, rev) WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev", connection))
         {
             await prepare.ExecuteNonQueryAsync(Token);
         }
 
-        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE mark({fresh!.Key}, ARRAY['d1','d2'], ARRAY['1-a','1-a'])", connection);
+        await using var explain = new NpgsqlCommand($"EXPLAIN EXECUTE remove({fresh!.Key}, ARRAY['d1','d2'], ARRAY['1-a','1-a'])", connection);
         var plan = new List<string>();
         await using (var reader = await explain.ExecuteReaderAsync(Token))
         {

@@ -22,33 +22,19 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         SET winning_rev = EXCLUDED.winning_rev, deleted = EXCLUDED.deleted, seq = EXCLUDED.seq, rev_tree = EXCLUDED.rev_tree
         """;
 
-    // Note: documents and bodies the writer knows are new (CommitBatch.NewDocuments) are plain inserts: ON CONFLICT makes
-    // every row a speculative insertion, about a third slower in PostgreSQL 15, and a row that exists anyway should
-    // fail the commit rather than be overwritten.
+    // Note: documents the writer knows are new (CommitBatch.NewDocuments) and every body (a new revision) are plain
+    // inserts: ON CONFLICT makes every row a speculative insertion, about a third slower in PostgreSQL 15, and a row
+    // that exists anyway should fail the commit rather than be overwritten.
     private const string InsertDocumentsSql = """
         INSERT INTO documents (db, id, winning_rev, deleted, seq, rev_tree)
         SELECT $1, u.id, u.winning_rev, u.deleted, u.seq, u.rev_tree
         FROM unnest($2::text[], $3::text[], $4::boolean[], $5::bigint[], $6::bytea[]) AS u(id, winning_rev, deleted, seq, rev_tree)
         """;
 
-    private const string InsertNewBodiesSql = """
-        INSERT INTO revisions (db, doc_id, rev, body, leaf)
-        SELECT $1, u.doc_id, u.rev, u.body::jsonb, true
-        FROM unnest($2::text[], $3::text[], $4::text[]) AS u(doc_id, rev, body)
-        """;
-
-    // Note: a body written again (a retried commit) becomes a leaf again with the new text, rather than failing the batch.
     private const string InsertBodiesSql = """
-        INSERT INTO revisions (db, doc_id, rev, body, leaf)
-        SELECT $1, u.doc_id, u.rev, u.body::jsonb, true
+        INSERT INTO revisions (db, doc_id, rev, body)
+        SELECT $1, u.doc_id, u.rev, u.body::jsonb
         FROM unnest($2::text[], $3::text[], $4::text[]) AS u(doc_id, rev, body)
-        ON CONFLICT (db, doc_id, rev) DO UPDATE SET body = EXCLUDED.body, leaf = true
-        """;
-
-    private const string MarkSupersededSql = """
-        UPDATE revisions AS r SET leaf = false
-        FROM unnest($2::text[], $3::text[]) AS u(doc_id, rev)
-        WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev
         """;
 
     private const string DeleteBodiesSql = """
@@ -57,13 +43,19 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         WHERE r.db = $1 AND r.doc_id = u.doc_id AND r.rev = u.rev
         """;
 
+    // Note: the documents of the page are the distinct ids of the kept revisions; each is probed by the primary key.
+    private const string DeleteBodiesExceptSql = """
+        DELETE FROM revisions AS r
+        USING (SELECT DISTINCT doc_id FROM unnest($2::text[]) AS k(doc_id)) AS d
+        WHERE r.db = $1 AND r.doc_id = d.doc_id
+        AND NOT EXISTS (SELECT FROM unnest($2::text[], $3::text[]) AS k(doc_id, rev) WHERE k.doc_id = r.doc_id AND k.rev = r.rev)
+        """;
+
     private const string InsertAttachmentsSql = """
         INSERT INTO attachments (db, digest, data)
         SELECT $1, u.digest, u.data FROM unnest($2::text[], $3::bytea[]) AS u(digest, data)
         ON CONFLICT (db, digest) DO NOTHING
         """;
-
-    private const string DeleteNonLeafBodiesSql = "DELETE FROM revisions WHERE db = $1 AND NOT leaf";
 
     // Note: digests still referenced by any remaining body's _attachments stubs are computed once and anti-joined,
     // rather than scanning the bodies once per attachment.
@@ -92,9 +84,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         var created = batch.NewDocuments;
         AddDocuments(npgsqlBatch, InsertDocumentsSql, database, created is null ? [] : [.. batch.Documents.Where(d => created.Contains(d.Id))]);
         AddDocuments(npgsqlBatch, UpsertDocumentsSql, database, created is null ? batch.Documents : [.. batch.Documents.Where(d => !created.Contains(d.Id))]);
-        AddBodies(npgsqlBatch, InsertNewBodiesSql, database, created is null ? [] : [.. batch.Bodies.Where(b => created.Contains(b.DocId))]);
-        AddBodies(npgsqlBatch, InsertBodiesSql, database, created is null ? batch.Bodies : [.. batch.Bodies.Where(b => !created.Contains(b.DocId))]);
-        AddRevisionKeys(npgsqlBatch, MarkSupersededSql, database, batch.Superseded);
+        AddBodies(npgsqlBatch, database, batch.Bodies);
         AddRevisionKeys(npgsqlBatch, DeleteBodiesSql, database, batch.RemovedBodies);
         AddAttachments(npgsqlBatch, database, batch.Attachments);
 
@@ -157,13 +147,18 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
             : new LocalUpdateResult(LocalUpdateStatus.Conflict, null);
     }
 
-    public async Task CompactAsync(long database, CancellationToken cancellationToken = default)
+    public async Task DeleteBodiesExceptAsync(long database, IReadOnlyList<RevisionKey> keep, CancellationToken cancellationToken = default)
     {
-        // One batch, so one implicit transaction: the attachment sweep sees the bodies the first statement left.
         await using var batch = dataSource.CreateBatch();
-        Add(batch, DeleteNonLeafBodiesSql, database);
-        Add(batch, DeleteUnreferencedAttachmentsSql, database);
+        AddRevisionKeys(batch, DeleteBodiesExceptSql, database, keep);
         await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteUnreferencedAttachmentsAsync(long database, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(DeleteUnreferencedAttachmentsSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = database });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, long database)
@@ -206,7 +201,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
         command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = revTrees });
     }
 
-    private static void AddBodies(NpgsqlBatch batch, string sql, long database, IReadOnlyList<RevisionBody> bodies)
+    private static void AddBodies(NpgsqlBatch batch, long database, IReadOnlyList<RevisionBody> bodies)
     {
         if (bodies.Count == 0)
         {
@@ -224,7 +219,7 @@ internal sealed class PostgresDocumentWriter(NpgsqlDataSource dataSource) : IDoc
             json[i] = latest[i].Json;
         }
 
-        var command = Add(batch, sql, database);
+        var command = Add(batch, InsertBodiesSql, database);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = docIds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = revs });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = json });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Tessera.Storage.Sqlite.Stores;
@@ -17,13 +18,11 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
         SET winning_rev = excluded.winning_rev, deleted = excluded.deleted, seq = excluded.seq, rev_tree = excluded.rev_tree
         """;
 
-    // Note: a body written again (a retried commit) becomes a leaf again with the new text, rather than failing the batch.
-    private const string InsertBodySql = """
-        INSERT INTO revisions (db, doc_id, rev, body, leaf) VALUES ($db, $p0, $p1, $p2, 1)
-        ON CONFLICT (db, doc_id, rev) DO UPDATE SET body = excluded.body, leaf = 1
-        """;
+    // Note: a body is a new revision (CommitBatch.Bodies); one that exists anyway fails the commit.
+    private const string InsertBodySql = "INSERT INTO revisions (db, doc_id, rev, body) VALUES ($db, $p0, $p1, $p2)";
 
-    private const string MarkSupersededSql = "UPDATE revisions SET leaf = 0 WHERE db = $db AND doc_id = $p0 AND rev = $p1";
+    private const string DeleteBodiesExceptSql =
+        "DELETE FROM revisions WHERE db = $db AND doc_id = $p0 AND rev NOT IN (SELECT value FROM json_each($p1))";
 
     private const string DeleteBodySql = "DELETE FROM revisions WHERE db = $db AND doc_id = $p0 AND rev = $p1";
 
@@ -32,8 +31,7 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
 
     // Note: the digests still referenced by a remaining body's _attachments stubs are collected once (NOT IN builds
     // a temporary index over them), rather than scanning the bodies once per attachment.
-    private const string CompactSql = """
-        DELETE FROM revisions WHERE db = $db AND leaf = 0;
+    private const string DeleteUnreferencedAttachmentsSql = """
         DELETE FROM attachments WHERE db = $db AND digest NOT IN (
             SELECT json_extract(CASE WHEN a.type = 'object' THEN a.value ELSE '{}' END, '$.digest')
             FROM revisions r, json_each(r.body, '$._attachments') a
@@ -77,7 +75,6 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
             p[1].Value = b.Rev;
             p[2].Value = b.Json;
         });
-        ExecuteEach(connection, transaction, MarkSupersededSql, database, batch.Superseded, SetRevisionKey);
         ExecuteEach(connection, transaction, DeleteBodySql, database, batch.RemovedBodies, SetRevisionKey);
         ExecuteEach(connection, transaction, InsertAttachmentSql, database, batch.Attachments, static (p, a) =>
         {
@@ -127,17 +124,28 @@ internal sealed class SqliteDocumentWriter(SqliteConnectionFactory connections) 
             : new LocalUpdateResult(LocalUpdateStatus.Conflict, null);
     }
 
-    public async Task CompactAsync(long database, CancellationToken cancellationToken = default)
+    public async Task DeleteBodiesExceptAsync(long database, IReadOnlyList<RevisionKey> keep, CancellationToken cancellationToken = default)
+    {
+        var leavesByDocument = keep.GroupBy(k => k.DocId, StringComparer.Ordinal)
+            .Select(g => (DocId: g.Key, Leaves: JsonSerializer.Serialize(g.Select(k => k.Rev).ToArray())))
+            .ToList();
+        using var lease = await connections.AcquireWriterAsync(cancellationToken);
+        using var transaction = lease.Connection.BeginTransaction();
+        ExecuteEach(lease.Connection, transaction, DeleteBodiesExceptSql, database, leavesByDocument, static (p, d) =>
+        {
+            p[0].Value = d.DocId;
+            p[1].Value = d.Leaves;
+        });
+        transaction.Commit();
+    }
+
+    public async Task DeleteUnreferencedAttachmentsAsync(long database, CancellationToken cancellationToken = default)
     {
         using var lease = await connections.AcquireWriterAsync(cancellationToken);
-        var connection = lease.Connection;
-        using var transaction = connection.BeginTransaction();
-        using (var command = Prepare(connection, transaction, CompactSql, database))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        transaction.Commit();
+        await using var command = lease.Connection.CreateCommand();
+        command.CommandText = DeleteUnreferencedAttachmentsSql;
+        command.Parameters.AddWithValue("$db", database);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void SetRevisionKey(SqliteParameter[] parameters, RevisionKey key)
