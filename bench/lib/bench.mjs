@@ -68,9 +68,10 @@ if (busyCoresAtStart > 0.3) log(`warning: ${busyCoresAtStart} cores already busy
 const results = [];
 const created = []; // database paths, for --drop-dbs
 let failed = false;
-// Between workloads, let the target settle: the previous workload's aftermath (PostgreSQL's autovacuum of 100,000 new
-// rows after W2, LevelDB compaction, a GC) would otherwise run inside the next one's window. Both targets get the same
-// rule: wait until the server's process tree uses under 0.1 cores for a second, at most 60 s (quick: 10 s).
+// Before each workload, let the target settle: the previous workload's aftermath (PostgreSQL's autovacuum of 100,000 new
+// rows after W2, LevelDB compaction, a GC, run.sh's warm-up pass) would otherwise run inside the next one's window. Both
+// targets get the same rule: wait until the server's process tree uses under 0.1 cores for a second, at most 60 s
+// (quick: 10 s).
 async function settle() {
   if (serverPids.length === 0) return null;
   const started = performance.now(), limitMs = a.quick ? 10_000 : 60_000;
@@ -84,11 +85,9 @@ async function settle() {
   }
 }
 
-let first = true;
 for (const wl of WORKLOADS) {
   if (!only.has(wl.key)) continue;
-  const settled = first ? null : await settle();
-  first = false;
+  const settled = await settle();
   log(`${wl.key} ...${settled ? ` (settled ${settled.settleSec} s, server at ${settled.serverCoresAtStart} cores)` : ''}`);
   try {
     for (const r of await wl.run({ baseUrl, dbPrefix, quick: a.quick, measure, log, created, serverPid: serverPids[0] })) {
@@ -107,7 +106,7 @@ for (const wl of WORKLOADS) {
 }
 
 if (a['drop-dbs']) {
-  // Only for long-lived targets (--tessera-url/--baseline-url); run.sh's servers live in a temp dir.
+  // For long-lived targets (--tessera-url/--baseline-url) and run.sh's warm-up pass; the rest live in a temp dir.
   const { pool } = openPool(baseUrl, 1);
   for (const path of created) {
     const r = await call(pool, 'DELETE', path).catch((e) => ({ status: e.code }));
