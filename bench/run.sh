@@ -223,13 +223,9 @@ run_bench() {
   BENCH_PID=
 }
 
-# warm_up NAME URL: one untimed --quick pass of the throughput workloads (W1-W4) of --only before Tessera is measured.
-# A freshly started .NET server spends its first tens of thousands of requests compiling (tiered JIT, then dynamic PGO
-# recompiles every hot method), and the fixed 2 s warm-up of each workload left W4, the last one with code of its own,
-# measured while that still ran: on a slow machine W4 did 1,190-1,820 updates/s against 2,820-3,000 for the same server
-# warm. pouchdb-server does not get the pass: V8 is warm within each workload's own 2 s warm-up, and the pass's writes
-# slowed its measured run (LevelDB and the kernel still flushing them: W1c64 251 docs/s with it, 452 without, same
-# hour). --quick runs skip it: they measure nothing.
+# warm_up NAME URL: one untimed --quick pass of the throughput workloads (W1-W4) of --only before Tessera is measured,
+# so no workload is measured while the .NET JIT still recompiles; pouchdb-server gets none. Why, with the figures:
+# bench/README.md, "Warm-up pass (Tessera only)". --quick runs skip it: they measure nothing.
 warm_up() {
   local name="$1" url="$2" only
   # Note: `|| true`, because grep finds nothing for --only W5,W6,W7, and under pipefail that ended the whole run.
